@@ -1,0 +1,198 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PortInUseError, ProcessStartError } from './errors';
+
+/** How to start one process of the local stack and tell when it is ready. */
+export interface ProcessSpec {
+  /** A short name used in logs and messages, e.g. `jobmanager`. */
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  /** stdout and stderr are appended here. */
+  readonly logFile: string;
+  /** Resolves true once the process serves; polled until `readyTimeoutMs`. */
+  readonly ready?: () => Promise<boolean>;
+  /** @default 120000 */
+  readonly readyTimeoutMs?: number;
+}
+
+/** A started process: its pid, its exit, and how to stop it. */
+export interface RunningProcess {
+  readonly name: string;
+  readonly pid: number;
+  readonly logFile: string;
+  /** Settles with the exit code (or null when killed by a signal) once the process ends. */
+  readonly exited: Promise<number | null>;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process has ended. */
+  stop(graceMs?: number): Promise<void>;
+  /** Sends a signal to the whole process group (the process and anything it started). */
+  signal(sig: NodeJS.Signals): void;
+}
+
+/**
+ * Starts a process in its own process group (so it can outlive a detached CLI and be stopped with
+ * everything it started), logging to `spec.logFile`, and waits until `spec.ready` says it serves.
+ * If the process exits or does not become ready in time, it is stopped and the error carries the
+ * tail of its log.
+ */
+export async function startProcess(spec: ProcessSpec): Promise<RunningProcess> {
+  mkdirSync(path.dirname(spec.logFile), { recursive: true });
+  const fd = openSync(spec.logFile, 'a');
+  let child: ChildProcess;
+  try {
+    child = spawn(spec.command, [...spec.args], {
+      cwd: spec.cwd,
+      env: spec.env ?? process.env,
+      stdio: ['ignore', fd, fd],
+      detached: true,
+    });
+  } finally {
+    closeSync(fd);
+  }
+  const spawned = await new Promise<number>((resolve, reject) => {
+    child.once('spawn', () => resolve(child.pid as number));
+    child.once('error', (error) =>
+      reject(new ProcessStartError(spec.name, `could not be started (${error.message})`, spec.logFile, '')),
+    );
+  });
+  child.unref();
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let hasExited = false;
+  void exited.then(() => {
+    hasExited = true;
+  });
+  const running: RunningProcess = {
+    name: spec.name,
+    pid: spawned,
+    logFile: spec.logFile,
+    exited,
+    signal: (sig) => signalGroup(spawned, sig),
+    stop: async (graceMs = 15_000) => {
+      if (hasExited) return;
+      signalGroup(spawned, 'SIGTERM');
+      const ended = await Promise.race([exited.then(() => true), sleep(graceMs).then(() => false)]);
+      if (!ended) {
+        signalGroup(spawned, 'SIGKILL');
+        await exited;
+      }
+    },
+  };
+  if (spec.ready) {
+    const timeoutMs = spec.readyTimeoutMs ?? 120_000;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (hasExited) {
+        const code = await exited;
+        throw new ProcessStartError(spec.name, `exited during start-up (code ${code})`, spec.logFile, logTail(spec.logFile));
+      }
+      if (await spec.ready().catch(() => false)) break;
+      if (Date.now() > deadline) {
+        await running.stop(2_000);
+        throw new ProcessStartError(
+          spec.name,
+          `did not become ready within ${Math.round(timeoutMs / 1000)} s`,
+          spec.logFile,
+          logTail(spec.logFile),
+        );
+      }
+      await sleep(250);
+    }
+  }
+  return running;
+}
+
+/** Sends a signal to a process group; a group that is already gone is not an error. */
+export function signalGroup(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, sig);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+/** True while a process with this pid exists. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Stops a process group started by another CLI process: SIGTERM, then SIGKILL after `graceMs`. */
+export async function stopPid(pid: number, graceMs = 15_000): Promise<void> {
+  if (!isAlive(pid)) return;
+  signalGroup(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (isAlive(pid) && Date.now() < deadline) await sleep(100);
+  if (isAlive(pid)) {
+    signalGroup(pid, 'SIGKILL');
+    while (isAlive(pid)) await sleep(50);
+  }
+}
+
+/** The last `lines` lines of a log file ('' when it does not exist). */
+export function logTail(file: string, lines = 30): string {
+  try {
+    const size = statSync(file).size;
+    const text = readFileSync(file, 'utf8').slice(Math.max(0, size - 64_000));
+    return text.split('\n').slice(-lines - 1).join('\n').trimEnd();
+  } catch {
+    return '';
+  }
+}
+
+/** Resolves true when something accepts TCP connections on host:port. */
+export function tcpOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host });
+    socket.setTimeout(1_000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Resolves true when GET url answers with a 2xx status. */
+export async function httpOk(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Throws PortInUseError when the port cannot be bound on loopback. */
+export async function assertPortFree(port: number, purpose: string, option: string): Promise<void> {
+  const free = await new Promise<boolean>((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)));
+  });
+  if (!free) throw new PortInUseError(port, purpose, option);
+}
+
+/** A TCP port that is free right now (for tests and for internal ports no user needs to know). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen({ port: 0, host: '127.0.0.1' }, () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
