@@ -1,0 +1,114 @@
+package com.example.playground.clickcount;
+
+import com.example.playground.clickcount.functions.BackpressureMap;
+import com.example.playground.clickcount.functions.ClickEventStatisticsCollector;
+import com.example.playground.clickcount.functions.ClickEventTimestampAssigner;
+import com.example.playground.clickcount.functions.CountingAggregator;
+import com.example.playground.clickcount.functions.PageKeySelector;
+import com.example.playground.clickcount.functions.ParseClickEvents;
+import com.example.playground.clickcount.records.ClickEvent;
+import com.example.playground.clickcount.records.ClickEventStatistics;
+import java.io.Serializable;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.WindowedStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingProcessingTimeWindows;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+
+/**
+ * The ClickCountJob's dataflow, with source and sink injected so that tests run it on a MiniCluster.
+ *
+ * <pre>
+ * ClickEvent Source → ClickEvent Parser → [ClickEvent Watermarks] → [Backpressure]
+ *   → keyBy(page) → 15 s tumbling window → ClickEvent Counter → ClickEventStatistics Sink
+ * </pre>
+ *
+ * <p>The uids below are part of the savepoint contract: never change them.
+ */
+public final class ClickCountPipeline {
+
+    public static final Duration WINDOW_SIZE = Duration.ofSeconds(15);
+    public static final Duration OUT_OF_ORDERNESS = Duration.ofMillis(200);
+    public static final Duration IDLENESS = Duration.ofSeconds(5);
+
+    public static final String SOURCE_NAME = "ClickEvent Source";
+    public static final String PARSER_NAME = "ClickEvent Parser";
+    public static final String WATERMARKS_NAME = "ClickEvent Watermarks";
+    public static final String BACKPRESSURE_NAME = "Backpressure";
+    public static final String COUNTER_NAME = "ClickEvent Counter";
+    public static final String SINK_NAME = "ClickEventStatistics Sink";
+
+    public static final String SOURCE_UID = "click-event-source";
+    public static final String PARSER_UID = "click-event-parser";
+    public static final String WATERMARKS_UID = "click-event-watermarks";
+    public static final String BACKPRESSURE_UID = "backpressure";
+    public static final String COUNTER_UID = "click-event-counter";
+    public static final String SINK_UID = "click-event-statistics-sink";
+
+    /**
+     * Variants of the job.
+     *
+     * @param eventTime event-time windows (else processing-time windows)
+     * @param backpressure insert the {@link BackpressureMap}
+     * @param faultInjection let {@code fail} control records fail the job
+     * @param parser the parse function (tests inject a clock); {@code null} for the default
+     */
+    public record Options(boolean eventTime, boolean backpressure, boolean faultInjection, ParseClickEvents parser)
+            implements Serializable {
+
+        public Options(boolean eventTime, boolean backpressure, boolean faultInjection) {
+            this(eventTime, backpressure, faultInjection, null);
+        }
+
+        ParseClickEvents parseFunction() {
+            return parser != null ? parser : new ParseClickEvents(faultInjection);
+        }
+    }
+
+    private ClickCountPipeline() {}
+
+    /** Adds the dataflow to {@code env} and returns the statistics stream (already sunk). */
+    public static DataStream<ClickEventStatistics> build(
+            StreamExecutionEnvironment env,
+            Source<String, ?, ?> source,
+            Sink<ClickEventStatistics> sink,
+            Options options) {
+
+        DataStream<ClickEvent> clicks = env.fromSource(source, WatermarkStrategy.noWatermarks(), SOURCE_NAME)
+                .uid(SOURCE_UID)
+                .process(options.parseFunction())
+                .name(PARSER_NAME)
+                .uid(PARSER_UID);
+
+        if (options.eventTime()) {
+            clicks = clicks.assignTimestampsAndWatermarks(WatermarkStrategy
+                            .<ClickEvent>forBoundedOutOfOrderness(OUT_OF_ORDERNESS)
+                            .withTimestampAssigner(new ClickEventTimestampAssigner())
+                            .withIdleness(IDLENESS))
+                    .name(WATERMARKS_NAME)
+                    .uid(WATERMARKS_UID);
+        }
+
+        if (options.backpressure()) {
+            clicks = clicks.map(new BackpressureMap()).name(BACKPRESSURE_NAME).uid(BACKPRESSURE_UID);
+        }
+
+        WindowedStream<ClickEvent, String, TimeWindow> windows = clicks.keyBy(new PageKeySelector())
+                .window(options.eventTime()
+                        ? TumblingEventTimeWindows.of(WINDOW_SIZE)
+                        : TumblingProcessingTimeWindows.of(WINDOW_SIZE));
+
+        DataStream<ClickEventStatistics> statistics = windows
+                .aggregate(new CountingAggregator(), new ClickEventStatisticsCollector())
+                .name(COUNTER_NAME)
+                .uid(COUNTER_UID);
+
+        statistics.sinkTo(sink).name(SINK_NAME).uid(SINK_UID);
+        return statistics;
+    }
+}
