@@ -60,7 +60,6 @@ export async function startProcess(spec: ProcessSpec): Promise<RunningProcess> {
       reject(new ProcessStartError(spec.name, `could not be started (${error.message})`, spec.logFile, '')),
     );
   });
-  child.unref();
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let hasExited = false;
   void exited.then(() => {
