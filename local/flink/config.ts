@@ -1,0 +1,130 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** Everything that shapes the local Flink session cluster's `config.yaml`. */
+export interface FlinkClusterConfig {
+  /** REST API and Web UI. */
+  readonly restPort: number;
+  /** The JobManager's RPC port (TaskManagers connect to it). */
+  readonly rpcPort: number;
+  /** Slots per TaskManager (= MSF ParallelismPerKPU). */
+  readonly slotsPerTaskManager: number;
+  /** e.g. `1024m` */
+  readonly jobManagerProcessSize: string;
+  /** e.g. `1280m` */
+  readonly taskManagerProcessSize: string;
+  /** Local folder of periodic checkpoints. */
+  readonly checkpointsDir: string;
+  /** Local folder of savepoints (MSF snapshots). */
+  readonly savepointsDir: string;
+  /** Uploaded jars and temporary files. */
+  readonly workDir: string;
+  /** @default 'rocksdb' (what MSF runs) */
+  readonly stateBackend?: 'rocksdb' | 'hashmap';
+  /** Delay between restarts of a failed job. */
+  readonly restartDelayMs: number;
+}
+
+/** JVM options that Flink's own `config.yaml` sets for Java 17 (`env.java.opts.all`). */
+export const flinkJava17Options: readonly string[] = [
+  '--add-exports=java.base/sun.net.util=ALL-UNNAMED',
+  '--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED',
+  '--add-exports=jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED',
+  '--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED',
+  '--add-exports=jdk.compiler/com.sun.tools.javac.parser=ALL-UNNAMED',
+  '--add-exports=jdk.compiler/com.sun.tools.javac.tree=ALL-UNNAMED',
+  '--add-exports=jdk.compiler/com.sun.tools.javac.util=ALL-UNNAMED',
+  '--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED',
+  '--add-opens=java.base/java.lang=ALL-UNNAMED',
+  '--add-opens=java.base/java.net=ALL-UNNAMED',
+  '--add-opens=java.base/java.io=ALL-UNNAMED',
+  '--add-opens=java.base/java.nio=ALL-UNNAMED',
+  '--add-opens=java.base/sun.nio.ch=ALL-UNNAMED',
+  '--add-opens=java.base/java.lang.reflect=ALL-UNNAMED',
+  '--add-opens=java.base/java.text=ALL-UNNAMED',
+  '--add-opens=java.base/java.time=ALL-UNNAMED',
+  '--add-opens=java.base/java.util=ALL-UNNAMED',
+  '--add-opens=java.base/java.util.concurrent=ALL-UNNAMED',
+  '--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED',
+  '--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED',
+];
+
+/** The flat `key: value` pairs of the cluster's configuration (Flink 2.x accepts flat keys in config.yaml). */
+export function flinkConfiguration(config: FlinkClusterConfig): Record<string, string> {
+  return {
+    'jobmanager.rpc.address': 'localhost',
+    'jobmanager.rpc.port': String(config.rpcPort),
+    'jobmanager.bind-host': 'localhost',
+    'jobmanager.memory.process.size': config.jobManagerProcessSize,
+    'taskmanager.bind-host': 'localhost',
+    'taskmanager.host': 'localhost',
+    'taskmanager.memory.process.size': config.taskManagerProcessSize,
+    'taskmanager.numberOfTaskSlots': String(config.slotsPerTaskManager),
+    'parallelism.default': '1',
+    'rest.address': 'localhost',
+    'rest.bind-address': '127.0.0.1',
+    'rest.port': String(config.restPort),
+    'web.submit.enable': 'true',
+    'web.cancel.enable': 'true',
+    'web.upload.dir': path.join(config.workDir, 'web-upload'),
+    'web.tmpdir': path.join(config.workDir, 'web-tmp'),
+    'io.tmp.dirs': path.join(config.workDir, 'tmp'),
+    'blob.storage.directory': path.join(config.workDir, 'blobs'),
+    'state.backend.type': config.stateBackend ?? 'rocksdb',
+    'execution.checkpointing.dir': pathToFileURL(config.checkpointsDir).href,
+    'execution.checkpointing.savepoint-dir': pathToFileURL(config.savepointsDir).href,
+    // MSF keeps checkpoints on cancel too (its snapshots are savepoints; checkpoints are internal).
+    'execution.checkpointing.num-retained': '3',
+    // MSF restarts a failing job for ever; the plays kill TaskManagers and expect recovery.
+    'restart-strategy.type': 'fixed-delay',
+    'restart-strategy.fixed-delay.attempts': '2147483647',
+    'restart-strategy.fixed-delay.delay': `${config.restartDelayMs} ms`,
+    // Notice a killed TaskManager within seconds rather than the default 50 s.
+    'heartbeat.interval': '2000',
+    'heartbeat.timeout': '10000',
+    // a job that waits for a TaskManager that is not there yet (e.g. after a kill) waits long enough
+    'slot.request.timeout': '600000',
+    'resourcemanager.standalone.start-up-time': '0',
+    'env.java.opts.all': flinkJava17Options.join(' '),
+    'classloader.check-leaked-classloader': 'false',
+  };
+}
+
+/** Renders `config.yaml` (flat keys, values quoted as YAML strings). */
+export function renderConfigYaml(entries: Readonly<Record<string, string>>): string {
+  const lines = Object.entries(entries).map(([key, value]) => `${key}: ${JSON.stringify(value)}`);
+  return `# Written by local/flink (the Managed Flink Playground's local session cluster).\n${lines.join('\n')}\n`;
+}
+
+/** log4j2 configuration: each process logs to the file in its `log.file` system property. */
+export const log4jProperties = `# Written by local/flink: one log file per process (-Dlog.file).
+monitorInterval = 0
+rootLogger.level = INFO
+rootLogger.appenderRef.file.ref = MainAppender
+logger.pekko.name = org.apache.pekko
+logger.pekko.level = INFO
+logger.kafka.name = org.apache.kafka
+logger.kafka.level = WARN
+logger.netty.name = org.jboss.netty.channel.DefaultChannelPipeline
+logger.netty.level = OFF
+logger.shaded_zookeeper.name = org.apache.flink.shaded.zookeeper3
+logger.shaded_zookeeper.level = WARN
+appender.main.name = MainAppender
+appender.main.type = File
+appender.main.append = true
+appender.main.fileName = \${sys:log.file}
+appender.main.layout.type = PatternLayout
+appender.main.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n
+`;
+
+/** Writes `config.yaml` and `log4j.properties` into `configDir` and creates the data folders. */
+export function writeFlinkConfigDir(configDir: string, config: FlinkClusterConfig): void {
+  for (const dir of [configDir, config.checkpointsDir, config.savepointsDir, config.workDir]) {
+    mkdirSync(dir, { recursive: true });
+  }
+  for (const sub of ['web-upload', 'web-tmp', 'tmp', 'blobs']) mkdirSync(path.join(config.workDir, sub), { recursive: true });
+  writeFileSync(path.join(configDir, 'config.yaml'), renderConfigYaml(flinkConfiguration(config)));
+  writeFileSync(path.join(configDir, 'log4j.properties'), log4jProperties);
+  writeFileSync(path.join(configDir, 'log4j-console.properties'), log4jProperties);
+}
