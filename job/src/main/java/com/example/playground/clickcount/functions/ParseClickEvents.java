@@ -8,6 +8,7 @@ import com.example.playground.clickcount.records.Timestamps;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -42,6 +43,7 @@ public class ParseClickEvents extends ProcessFunction<String, ClickEvent> {
     private transient Map<InvalidReason, Counter> invalidByReason;
     private transient Counter controlRecords;
     private transient Counter controlRecordsIgnored;
+    private transient Map<String, Counter> countersByName;
 
     /** A wall clock that can be shipped with the function (tests replace it). */
     @FunctionalInterface
@@ -69,6 +71,22 @@ public class ParseClickEvents extends ProcessFunction<String, ClickEvent> {
         }
         controlRecords = group.counter("controlRecords");
         controlRecordsIgnored = group.counter("controlRecordsIgnored");
+        countersByName = new java.util.HashMap<>();
+        countersByName.put("validClicks", validClicks);
+        countersByName.put("invalidRecords", invalidRecords);
+        invalidByReason.forEach((reason, counter) -> countersByName.put(reason.metricName(), counter));
+        countersByName.put("controlRecords", controlRecords);
+        countersByName.put("controlRecordsIgnored", controlRecordsIgnored);
+    }
+
+    /** Current value of one of this function's counters (for tests), by metric name. */
+    @VisibleForTesting
+    public long counterValue(String metricName) {
+        Counter counter = countersByName.get(metricName);
+        if (counter == null) {
+            throw new IllegalArgumentException("no counter " + metricName);
+        }
+        return counter.getCount();
     }
 
     @Override

@@ -1,0 +1,93 @@
+package com.example.playground.clickcount.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.example.playground.clickcount.records.ClickEvent;
+import com.example.playground.clickcount.records.ClickEventJson;
+import com.example.playground.clickcount.records.Timestamps;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+class ParseClickEventsTest {
+
+    private static final long OPENED = Timestamps.parse("2026-11-22T21:30:00.000Z");
+    /** Shared with the (serializable) clock lambda; tests run sequentially in this class. */
+    private static final AtomicLong NOW = new AtomicLong();
+
+    private static ParseClickEvents parser(boolean faultInjection) {
+        NOW.set(OPENED);
+        return new ParseClickEvents(faultInjection, NOW::get);
+    }
+
+    @Test
+    void emitsValidClicksAndCountsAndDropsBadInput() throws Exception {
+        ParseClickEvents fn = parser(true);
+        try (OneInputStreamOperatorTestHarness<String, ClickEvent> harness =
+                ProcessFunctionTestHarnesses.forProcessFunction(fn)) {
+            ClickEvent click = new ClickEvent(OPENED + 15, "/help");
+            harness.processElement(ClickEventJson.toJson(click), 0);
+            harness.processElement("{oops", 0);
+            harness.processElement("", 0);
+            harness.processElement("{\"timestamp\":\"2026-11-22T21:30:00.015Z\",\"page\":\"/nope\"}", 0);
+            harness.processElement("{\"timestamp\":\"soon\",\"page\":\"/help\"}", 0);
+            harness.processElement("{\"page\":\"/help\"}", 0);
+            harness.processElement("{\"control\":\"reboot\"}", 0);
+
+            assertThat(harness.extractOutputValues()).containsExactly(click);
+            assertThat(fn.counterValue("validClicks")).isEqualTo(1);
+            assertThat(fn.counterValue("invalidRecords")).isEqualTo(6);
+            assertThat(fn.counterValue("malformedJson")).isEqualTo(2);
+            assertThat(fn.counterValue("unknownPage")).isEqualTo(1);
+            assertThat(fn.counterValue("invalidTimestamp")).isEqualTo(1);
+            assertThat(fn.counterValue("missingField")).isEqualTo(1);
+            assertThat(fn.counterValue("invalidControlRecord")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void controlRecordIssuedWhileRunningFailsTheJobWithAClearMessage() throws Exception {
+        ParseClickEvents fn = parser(true);
+        try (OneInputStreamOperatorTestHarness<String, ClickEvent> harness =
+                ProcessFunctionTestHarnesses.forProcessFunction(fn)) {
+            NOW.set(OPENED + 2_000);
+            String control = ClickEventJson.controlFail("id-1", OPENED + 1_000);
+
+            assertThatThrownBy(() -> harness.processElement(control, 0))
+                    .isInstanceOf(InjectedFailureException.class)
+                    .hasMessageContaining("id=id-1")
+                    .hasMessageContaining("restarts the job");
+            assertThat(harness.extractOutputValues()).isEmpty();
+        }
+    }
+
+    @Test
+    void replayOfTheControlRecordAfterRestartIsIgnoredAndNeverCounted() throws Exception {
+        String control = ClickEventJson.controlFail("id-1", OPENED - 1_000);
+        ParseClickEvents fn = parser(true);
+        try (OneInputStreamOperatorTestHarness<String, ClickEvent> harness =
+                ProcessFunctionTestHarnesses.forProcessFunction(fn)) {
+            harness.processElement(control, 0);
+
+            assertThat(harness.extractOutputValues()).isEmpty();
+            assertThat(fn.counterValue("controlRecords")).isEqualTo(1);
+            assertThat(fn.counterValue("controlRecordsIgnored")).isEqualTo(1);
+            assertThat(fn.counterValue("validClicks")).isZero();
+        }
+    }
+
+    @Test
+    void controlRecordsAreDroppedWhenFaultInjectionIsOff() throws Exception {
+        ParseClickEvents fn = parser(false);
+        try (OneInputStreamOperatorTestHarness<String, ClickEvent> harness =
+                ProcessFunctionTestHarnesses.forProcessFunction(fn)) {
+            NOW.set(OPENED + 2_000);
+            harness.processElement(ClickEventJson.controlFail("id-2", OPENED + 1_000), 0);
+
+            assertThat(harness.extractOutputValues()).isEmpty();
+            assertThat(fn.counterValue("controlRecordsIgnored")).isEqualTo(1);
+        }
+    }
+}

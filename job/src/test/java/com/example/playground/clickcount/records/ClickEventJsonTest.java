@@ -1,0 +1,100 @@
+package com.example.playground.clickcount.records;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ClickEventJsonTest {
+
+    private static final long T = Timestamps.parse("2026-11-22T21:30:00.015Z");
+
+    @Test
+    void writesClickEventInContractFormat() {
+        assertThat(ClickEventJson.toJson(new ClickEvent(T, "/help")))
+                .isEqualTo("{\"timestamp\":\"2026-11-22T21:30:00.015Z\",\"page\":\"/help\"}");
+    }
+
+    @Test
+    void writesStatisticsWithFieldsInContractOrderAndMilliseconds() {
+        long start = Timestamps.parse("2026-11-22T21:30:00Z");
+        String json = ClickEventJson.toJson(new ClickEventStatistics(start, start + 15_000, "/help", 1000));
+        assertThat(json).isEqualTo("{\"windowStart\":\"2026-11-22T21:30:00.000Z\","
+                + "\"windowEnd\":\"2026-11-22T21:30:15.000Z\",\"page\":\"/help\",\"count\":1000}");
+    }
+
+    @Test
+    void readsStatisticsBack() {
+        ClickEventStatistics stats = new ClickEventStatistics(T, T + 15_000, "/news", 7);
+        assertThat(ClickEventJson.parseStatistics(ClickEventJson.toJson(stats))).isEqualTo(stats);
+    }
+
+    @Test
+    void parsesClickEventRoundTrip() {
+        ClickEvent event = new ClickEvent(T, "/shop");
+        assertThat(ClickEventJson.parse(ClickEventJson.toJson(event))).isEqualTo(new InputRecord.Click(event));
+    }
+
+    @Test
+    void acceptsTimestampsWithoutFractionOrWithOffset() {
+        assertThat(ClickEventJson.parse("{\"timestamp\":\"2026-11-22T22:30:00.015+01:00\",\"page\":\"/jobs\"}"))
+                .isEqualTo(new InputRecord.Click(new ClickEvent(T, "/jobs")));
+        assertThat(ClickEventJson.parse("{\"timestamp\":\"2026-11-22T21:30:00Z\",\"page\":\"/jobs\"}"))
+                .isEqualTo(new InputRecord.Click(new ClickEvent(T - 15, "/jobs")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   ", "{", "not json", "[1,2]", "42", "null", "\"text\""})
+    void classifiesMalformedJson(String text) {
+        assertThat(reasonOf(text)).isEqualTo(InvalidReason.MALFORMED_JSON);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"page\":\"/help\"}|MISSING_FIELD",
+        "{\"timestamp\":\"2026-11-22T21:30:00.015Z\"}|MISSING_FIELD",
+        "{\"timestamp\":12345,\"page\":\"/help\"}|MISSING_FIELD",
+        "{\"timestamp\":\"2026-11-22T21:30:00.015Z\",\"page\":\"/checkout\"}|UNKNOWN_PAGE",
+        "{\"timestamp\":\"22-11-2026 09:30:00:015\",\"page\":\"/help\"}|INVALID_TIMESTAMP",
+        "{\"timestamp\":\"2026-13-45T21:30:00.015Z\",\"page\":\"/help\"}|INVALID_TIMESTAMP",
+        "{\"control\":\"explode\",\"id\":\"a\",\"issuedAt\":\"2026-11-22T21:30:00.000Z\"}|INVALID_CONTROL_RECORD",
+        "{\"control\":\"fail\",\"issuedAt\":\"2026-11-22T21:30:00.000Z\"}|INVALID_CONTROL_RECORD",
+        "{\"control\":\"fail\",\"id\":\"a\"}|INVALID_CONTROL_RECORD",
+        "{\"control\":\"fail\",\"id\":\"a\",\"issuedAt\":\"yesterday\"}|INVALID_CONTROL_RECORD",
+    })
+    void classifiesInvalidRecordsByReason(String text, InvalidReason reason) {
+        assertThat(reasonOf(text)).isEqualTo(reason);
+    }
+
+    @Test
+    void parsesControlRecord() {
+        String json = ClickEventJson.controlFail("4b7c", Timestamps.parse("2026-11-22T21:30:00.000Z"));
+        assertThat(json).isEqualTo("{\"control\":\"fail\",\"id\":\"4b7c\",\"issuedAt\":\"2026-11-22T21:30:00.000Z\"}");
+        assertThat(ClickEventJson.parse(json))
+                .isEqualTo(new InputRecord.Control("fail", "4b7c", Timestamps.parse("2026-11-22T21:30:00Z")));
+    }
+
+    @Test
+    void serializationSchemaWritesUtf8Json() {
+        ClickEventStatistics stats = new ClickEventStatistics(0, 15_000, "/about", 3);
+        assertThat(new String(new ClickEventStatisticsSerializationSchema().serialize(stats),
+                        java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("{\"windowStart\":\"1970-01-01T00:00:00.000Z\",\"windowEnd\":\"1970-01-01T00:00:15.000Z\","
+                        + "\"page\":\"/about\",\"count\":3}");
+    }
+
+    @Test
+    void lenientStringSchemaNeverFails() throws Exception {
+        LenientStringSchema schema = new LenientStringSchema();
+        assertThat(schema.deserialize(null)).isEmpty();
+        assertThat(schema.deserialize(new byte[] {(byte) 0xff, (byte) 0xfe})).isNotNull();
+    }
+
+    private static InvalidReason reasonOf(String text) {
+        InputRecord record = ClickEventJson.parse(text);
+        assertThat(record).isInstanceOf(InputRecord.Invalid.class);
+        return ((InputRecord.Invalid) record).reason();
+    }
+}
