@@ -1,0 +1,161 @@
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { LocalStackError } from '../errors';
+import type { FlinkCluster } from '../flink/cluster';
+import { FlinkRestError, terminalJobStates, type FlinkJobState } from '../flink/rest';
+import type { FlinkEngine, JobLaunch } from './engine';
+import type { ApplicationRecord } from './model';
+
+export interface ClusterEngineOptions {
+  readonly cluster: FlinkCluster;
+  /** The job jar run for every application (locally the CreateApplication code location is only recorded). */
+  readonly jarPath: string;
+  /** Where each application's property-group file is written. */
+  readonly dataDir: string;
+  /** How long a job may take to have all its tasks running. @default 300000 */
+  readonly startTimeoutMs?: number;
+}
+
+/** Flink-side work on the local session cluster, through its REST API. */
+export class ClusterEngine implements FlinkEngine {
+  private readonly cluster: FlinkCluster;
+  private uploaded?: { readonly jarId: string; readonly jarMtimeMs: number };
+
+  constructor(private readonly options: ClusterEngineOptions) {
+    this.cluster = options.cluster;
+  }
+
+  resize(taskManagers: number, slotsPerTaskManager: number): Promise<void> {
+    return this.cluster.resize(taskManagers, slotsPerTaskManager);
+  }
+
+  async startJob(app: ApplicationRecord, launch: JobLaunch): Promise<string> {
+    const configFile = this.writeProperties(app);
+    const flinkConfiguration: Record<string, string> = {};
+    if (app.checkpoint.checkpointingEnabled) {
+      flinkConfiguration['execution.checkpointing.interval'] = `${app.checkpoint.checkpointIntervalMs} ms`;
+      flinkConfiguration['execution.checkpointing.min-pause'] = `${app.checkpoint.minPauseBetweenCheckpointsMs} ms`;
+    }
+    const run = async (jarId: string): Promise<string> =>
+      this.cluster.rest.runJar(jarId, {
+        programArgs: ['--config', configFile],
+        parallelism: app.parallelism.parallelism,
+        savepointPath: launch.savepointPath,
+        allowNonRestoredState: launch.allowNonRestoredState,
+        flinkConfiguration,
+      });
+    let jobId: string;
+    try {
+      jobId = await run(await this.jar());
+    } catch (error) {
+      // the JobManager restarted and forgot its uploads: upload again once
+      if (!(error instanceof FlinkRestError) || error.status !== 404) throw error;
+      this.uploaded = undefined;
+      jobId = await run(await this.jar());
+    }
+    await this.awaitTasksRunning(jobId);
+    return jobId;
+  }
+
+  async savepoint(jobId: string): Promise<string> {
+    const trigger = await this.cluster.rest.triggerSavepoint(jobId, this.cluster.savepointsDir);
+    const result = await this.cluster.rest.awaitSavepoint(jobId, trigger);
+    if (result.status === 'FAILED') throw new LocalStackError(`the savepoint of Flink job ${jobId} failed: ${result.failure}`);
+    return result.location;
+  }
+
+  async stopWithSavepoint(jobId: string): Promise<string> {
+    const trigger = await this.cluster.rest.stopWithSavepoint(jobId, this.cluster.savepointsDir);
+    const result = await this.cluster.rest.awaitSavepoint(jobId, trigger);
+    if (result.status === 'FAILED') throw new LocalStackError(`stop-with-savepoint of Flink job ${jobId} failed: ${result.failure}`);
+    await this.awaitTerminal(jobId);
+    return result.location;
+  }
+
+  async cancel(jobId: string): Promise<void> {
+    const state = await this.jobState(jobId);
+    if (state === undefined || terminalJobStates.has(state as FlinkJobState)) return;
+    await this.cluster.rest.cancelJob(jobId);
+    await this.awaitTerminal(jobId);
+  }
+
+  async jobState(jobId: string): Promise<string | undefined> {
+    try {
+      return (await this.cluster.rest.job(jobId)).state;
+    } catch (error) {
+      if (error instanceof FlinkRestError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async jobFailure(jobId: string): Promise<string | undefined> {
+    const text = await this.cluster.rest.jobExceptions(jobId);
+    return text?.split('\n').slice(0, 3).join(' | ');
+  }
+
+  async disposeSavepoint(location: string): Promise<void> {
+    const dir = location.startsWith('file:') ? fileURLToPath(location) : location;
+    const root = path.resolve(this.cluster.savepointsDir);
+    if (!path.resolve(dir).startsWith(`${root}${path.sep}`)) {
+      throw new LocalStackError(`refusing to delete ${dir}: not under the savepoints folder ${root}`);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  /** The application's property groups as the MSF JSON the job reads with `--config`. */
+  private writeProperties(app: ApplicationRecord): string {
+    const dir = path.join(this.options.dataDir, app.name);
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'application-properties.json');
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, `${JSON.stringify(app.propertyGroups, null, 2)}\n`);
+    renameSync(partial, file);
+    return file;
+  }
+
+  private async jar(): Promise<string> {
+    let mtimeMs: number;
+    try {
+      mtimeMs = statSync(this.options.jarPath).mtimeMs;
+    } catch (error) {
+      throw new LocalStackError(
+        `the job jar ${this.options.jarPath} is missing; build it with: mvn -f job/pom.xml -B -q package -DskipTests`,
+        { cause: error },
+      );
+    }
+    if (this.uploaded?.jarMtimeMs === mtimeMs) return this.uploaded.jarId;
+    const previous = this.uploaded?.jarId;
+    const jarId = await this.cluster.rest.uploadJar(this.options.jarPath);
+    this.uploaded = { jarId, jarMtimeMs: mtimeMs };
+    if (previous) await this.cluster.rest.deleteJar(previous).catch(() => undefined);
+    return jarId;
+  }
+
+  private async awaitTasksRunning(jobId: string): Promise<void> {
+    const deadline = Date.now() + (this.options.startTimeoutMs ?? 300_000);
+    for (;;) {
+      const job = await this.cluster.rest.job(jobId);
+      if (terminalJobStates.has(job.state)) {
+        const cause = await this.jobFailure(jobId).catch(() => undefined);
+        throw new LocalStackError(`Flink job ${jobId} ended in state ${job.state} while starting${cause ? `: ${cause}` : ''}`);
+      }
+      if (job.state === 'RUNNING' && job.vertices.length > 0 && job.vertices.every((v) => v.status === 'RUNNING')) return;
+      if (Date.now() > deadline) {
+        throw new LocalStackError(`Flink job ${jobId} did not get all its tasks running (job ${job.state}); is a TaskManager missing?`);
+      }
+      await sleep(500);
+    }
+  }
+
+  private async awaitTerminal(jobId: string, timeoutMs = 120_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const state = await this.jobState(jobId);
+      if (state === undefined || terminalJobStates.has(state as FlinkJobState)) return;
+      if (Date.now() > deadline) throw new LocalStackError(`Flink job ${jobId} did not end within ${timeoutMs / 1000} s (${state})`);
+      await sleep(250);
+    }
+  }
+}

@@ -1,0 +1,152 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { jobJarPath, type PlaygroundDirs } from '../paths';
+import type { FlinkCluster } from '../flink/cluster';
+import { ApiError } from './errors';
+import type { FlinkEngine } from './engine';
+import { ClusterEngine } from './flink-engine';
+import { ControlPlaneService, type Json } from './service';
+import { ApplicationStore } from './store';
+
+export const targetPrefix = 'KinesisAnalytics_20180523.';
+
+export interface ControlPlaneOptions {
+  readonly dirs: PlaygroundDirs;
+  /** @default 0 (any free port) */
+  readonly port?: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** The cluster the applications run on. */
+  readonly cluster?: FlinkCluster;
+  /** Instead of `cluster`: the Flink work behind the operations (tests use a fake one). */
+  readonly engine?: FlinkEngine;
+  /** @default jobJarPath */
+  readonly jarPath?: string;
+  /** @default 'us-east-1' */
+  readonly region?: string;
+  /** The most KPUs one application may use. @default 8 */
+  readonly maxKpus?: number;
+  /** @default 2000 */
+  readonly monitorIntervalMs?: number;
+  /** Background events (failed starts, failed snapshots, jobs that ended). */
+  readonly onEvent?: (message: string) => void;
+}
+
+export interface ControlPlane {
+  /** e.g. `http://127.0.0.1:4567`: the `endpoint` of a KinesisAnalyticsV2Client. */
+  readonly endpoint: string;
+  readonly port: number;
+  readonly service: ControlPlaneService;
+  /** Stops serving and waits for the Flink work in flight. */
+  close(): Promise<void>;
+}
+
+type Operation = (service: ControlPlaneService, request: Json) => Json;
+
+const operations: Readonly<Record<string, Operation>> = {
+  CreateApplication: (s, r) => s.createApplication(r),
+  DescribeApplication: (s, r) => s.describeApplication(r),
+  ListApplications: (s, r) => s.listApplications(r),
+  StartApplication: (s, r) => s.startApplication(r),
+  StopApplication: (s, r) => s.stopApplication(r),
+  UpdateApplication: (s, r) => s.updateApplication(r),
+  DeleteApplication: (s, r) => s.deleteApplication(r),
+  CreateApplicationSnapshot: (s, r) => s.createApplicationSnapshot(r),
+  ListApplicationSnapshots: (s, r) => s.listApplicationSnapshots(r),
+  DescribeApplicationSnapshot: (s, r) => s.describeApplicationSnapshot(r),
+  DeleteApplicationSnapshot: (s, r) => s.deleteApplicationSnapshot(r),
+};
+
+/** The state folder of the control plane's application records. */
+export function applicationsDir(dirs: PlaygroundDirs): string {
+  return path.join(dirs.state, 'control-plane', 'applications');
+}
+
+/**
+ * Starts the local kinesisanalyticsv2 endpoint (AWS JSON 1.1: `POST /` with
+ * `X-Amz-Target: KinesisAnalytics_20180523.<Operation>`), in this process.
+ */
+export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
+  const engine =
+    options.engine ??
+    (options.cluster
+      ? new ClusterEngine({
+          cluster: options.cluster,
+          jarPath: options.jarPath ?? jobJarPath,
+          dataDir: path.join(options.dirs.data, 'control-plane'),
+        })
+      : undefined);
+  if (!engine) throw new TypeError('startControlPlane needs a cluster or an engine');
+  const service = new ControlPlaneService({
+    store: new ApplicationStore(applicationsDir(options.dirs)),
+    engine,
+    region: options.region,
+    maxKpus: options.maxKpus,
+    monitorIntervalMs: options.monitorIntervalMs,
+    onEvent: options.onEvent,
+  });
+  await service.reconcile();
+  service.startMonitor();
+  const server = createServer((request, response) => void handle(service, request, response));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    endpoint: `http://${host}:${port}`,
+    port,
+    service,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await service.close();
+    },
+  };
+}
+
+async function handle(service: ControlPlaneService, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const requestId = randomUUID();
+  try {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    if (request.method !== 'POST') throw new ApiError('UnknownOperationException', `${request.method} is not supported; POST / only`);
+    const target = String(request.headers['x-amz-target'] ?? '');
+    const operation = target.startsWith(targetPrefix) ? operations[target.slice(targetPrefix.length)] : undefined;
+    if (!operation) throw new ApiError('UnknownOperationException', `Operation ${target || '(no X-Amz-Target)'} is not supported`);
+    let body: Json;
+    try {
+      const text = Buffer.concat(chunks).toString('utf8');
+      body = (text.trim().length > 0 ? JSON.parse(text) : {}) as Json;
+    } catch {
+      throw new ApiError('SerializationException', 'The request body is not valid JSON');
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new ApiError('SerializationException', 'The request body must be a JSON object');
+    }
+    send(response, 200, operation(service, body), requestId);
+  } catch (error) {
+    if (error instanceof ApiError) {
+      send(response, error.statusCode, { __type: error.type, message: error.message }, requestId, error.type);
+    } else {
+      const message = error instanceof Error ? error.message : String(error);
+      send(response, 500, { __type: 'ServiceUnavailableException', message }, requestId, 'ServiceUnavailableException');
+    }
+  }
+}
+
+function send(response: ServerResponse, status: number, body: Json, requestId: string, errorType?: string): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/x-amz-json-1.1',
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': requestId,
+    ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
+  });
+  response.end(text);
+}

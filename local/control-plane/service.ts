@@ -1,0 +1,749 @@
+import { randomUUID } from 'node:crypto';
+import type { FlinkEngine, JobLaunch } from './engine';
+import {
+  concurrentModification,
+  invalidArgument,
+  invalidConfiguration,
+  invalidRequest,
+  limitExceeded,
+  resourceInUse,
+  resourceNotFound,
+  unsupportedOperation,
+} from './errors';
+import {
+  kpus,
+  type ApplicationRecord,
+  type ApplicationStatus,
+  type CheckpointSettings,
+  type ParallelismSettings,
+  type PropertyGroup,
+  type RestoreType,
+  type SnapshotRecord,
+} from './model';
+import type { ApplicationStore } from './store';
+import { applicationDetail, snapshotDetails } from './views';
+
+/** A JSON request body, as the SDK sends it. */
+export type Json = Record<string, unknown>;
+
+export interface ControlPlaneServiceOptions {
+  readonly store: ApplicationStore;
+  readonly engine: FlinkEngine;
+  /** @default 'us-east-1' */
+  readonly region?: string;
+  /** @default '000000000000' */
+  readonly accountId?: string;
+  /** The most KPUs (TaskManager processes) one application may use on this machine. @default 8 */
+  readonly maxKpus?: number;
+  /** How often running jobs are checked. @default 2000 */
+  readonly monitorIntervalMs?: number;
+  /** Told about background failures (job submission, snapshots). */
+  readonly onEvent?: (message: string) => void;
+}
+
+const namePattern = /^[a-zA-Z0-9_.-]{1,128}$/;
+const snapshotNamePattern = /^[a-zA-Z0-9_.-]{1,256}$/;
+const restoreTypes: readonly RestoreType[] = [
+  'SKIP_RESTORE_FROM_SNAPSHOT',
+  'RESTORE_FROM_LATEST_SNAPSHOT',
+  'RESTORE_FROM_CUSTOM_SNAPSHOT',
+];
+/** MSF's defaults for CheckpointConfiguration DEFAULT. */
+export const defaultCheckpoint: CheckpointSettings = {
+  configurationType: 'DEFAULT',
+  checkpointingEnabled: true,
+  checkpointIntervalMs: 60_000,
+  minPauseBetweenCheckpointsMs: 5_000,
+};
+/** MSF's defaults for ParallelismConfiguration DEFAULT. */
+export const defaultParallelism: ParallelismSettings = {
+  configurationType: 'DEFAULT',
+  parallelism: 1,
+  parallelismPerKPU: 1,
+  autoScalingEnabled: true,
+};
+
+/**
+ * The kinesisanalyticsv2 operations over the application records: validation and MSF's state
+ * machine. Calls return at once, as MSF's do; the Flink work runs in the background, one operation
+ * at a time per application, and moves the application's status when it completes.
+ */
+export class ControlPlaneService {
+  private readonly store: ApplicationStore;
+  private readonly engine: FlinkEngine;
+  private readonly region: string;
+  private readonly accountId: string;
+  private readonly maxKpus: number;
+  private readonly work = new Map<string, Promise<void>>();
+  /** Cluster-wide Flink work (resize) is serialized across applications. */
+  private clusterWork: Promise<unknown> = Promise.resolve();
+  private monitor?: NodeJS.Timeout;
+  private monitoring = false;
+
+  constructor(private readonly options: ControlPlaneServiceOptions) {
+    this.store = options.store;
+    this.engine = options.engine;
+    this.region = options.region ?? 'us-east-1';
+    this.accountId = options.accountId ?? '000000000000';
+    this.maxKpus = options.maxKpus ?? 8;
+  }
+
+  /** Starts watching running jobs (a job that fails for good moves its application to READY). */
+  startMonitor(): void {
+    this.monitor ??= setInterval(() => void this.checkJobs(), this.options.monitorIntervalMs ?? 2_000);
+    this.monitor.unref();
+  }
+
+  /** Stops the monitor and waits for the background work in flight. */
+  async close(): Promise<void> {
+    if (this.monitor) clearInterval(this.monitor);
+    this.monitor = undefined;
+    await this.idle();
+  }
+
+  /** Resolves once no background operation is in flight. */
+  async idle(): Promise<void> {
+    while (this.work.size > 0) await Promise.allSettled([...this.work.values()]);
+  }
+
+  /**
+   * After a restart of the control plane: applications left in a transition by the previous process
+   * are settled from what Flink says (job running → RUNNING, otherwise READY), CREATING snapshots → FAILED.
+   */
+  async reconcile(): Promise<void> {
+    for (const app of this.store.list()) {
+      if (this.work.has(app.name)) continue;
+      const snapshots = app.snapshots.map((s) =>
+        s.status === 'CREATING' ? { ...s, status: 'FAILED' as const, failure: 'the control plane restarted while the snapshot was taken' } : s,
+      );
+      if (app.status === 'DELETING') {
+        this.store.delete(app.name);
+        continue;
+      }
+      let status = app.status;
+      let jobId = app.jobId;
+      if (status !== 'READY') {
+        const state = jobId ? await this.engine.jobState(jobId).catch(() => undefined) : undefined;
+        const running = state !== undefined && !['FAILED', 'CANCELED', 'FINISHED', 'SUSPENDED'].includes(state);
+        status = running ? 'RUNNING' : 'READY';
+        if (!running) jobId = undefined;
+      }
+      this.store.put({ ...app, status, jobId, snapshots: snapshots.filter((s) => s.status !== 'DELETING') });
+    }
+  }
+
+  // ---- operations -------------------------------------------------------------------------------
+
+  createApplication(request: Json): Json {
+    const name = applicationName(request);
+    const runtime = requiredString(request, 'RuntimeEnvironment');
+    if (!runtime.startsWith('FLINK-')) {
+      throw unsupportedOperation(`The local control plane runs Apache Flink applications only; RuntimeEnvironment ${runtime} is not supported`);
+    }
+    const role = requiredString(request, 'ServiceExecutionRole');
+    if (request.ApplicationMode !== undefined && request.ApplicationMode !== 'STREAMING') {
+      throw unsupportedOperation(`ApplicationMode ${String(request.ApplicationMode)} is not supported locally (STREAMING only)`);
+    }
+    if (this.store.get(name)) throw resourceInUse(`Application ${name} already exists`);
+    const configuration = optionalObject(request, 'ApplicationConfiguration');
+    const flink = optionalObject(configuration, 'FlinkApplicationConfiguration');
+    const code = optionalObject(configuration, 'ApplicationCodeConfiguration');
+    const parallelism = this.parallelismFrom(optionalObject(flink, 'ParallelismConfiguration'), defaultParallelism, false);
+    const checkpoint = checkpointFrom(optionalObject(flink, 'CheckpointConfiguration'), defaultCheckpoint, false);
+    const propertyGroups = propertyGroupsFrom(optionalObject(configuration, 'EnvironmentProperties'), 'PropertyGroups');
+    const snapshotConfig = optionalObject(configuration, 'ApplicationSnapshotConfiguration');
+    const now = Date.now();
+    const record: ApplicationRecord = {
+      name,
+      arn: `arn:aws:kinesisanalytics:${this.region}:${this.accountId}:application/${name}`,
+      description: optionalString(request, 'ApplicationDescription'),
+      runtimeEnvironment: runtime,
+      serviceExecutionRole: role,
+      status: 'READY',
+      versionId: 1,
+      conditionalToken: newToken(),
+      createdAt: now,
+      updatedAt: now,
+      codeContent: code?.CodeContent,
+      codeContentType: optionalString(code, 'CodeContentType') ?? 'ZIPFILE',
+      propertyGroups,
+      parallelism,
+      checkpoint,
+      snapshotsEnabled: optionalBoolean(snapshotConfig, 'SnapshotsEnabled') ?? true,
+      restoreType: 'RESTORE_FROM_LATEST_SNAPSHOT',
+      allowNonRestoredState: false,
+      snapshots: [],
+    };
+    this.store.put(record);
+    return { ApplicationDetail: applicationDetail(record) };
+  }
+
+  describeApplication(request: Json): Json {
+    return { ApplicationDetail: applicationDetail(this.application(request)) };
+  }
+
+  listApplications(request: Json): Json {
+    const summaries = this.store.list().map((app) => ({
+      ApplicationName: app.name,
+      ApplicationARN: app.arn,
+      ApplicationStatus: app.status,
+      ApplicationVersionId: app.versionId,
+      RuntimeEnvironment: app.runtimeEnvironment,
+      ApplicationMode: 'STREAMING',
+    }));
+    const page = paginate(summaries, request);
+    return { ApplicationSummaries: page.items, ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
+  }
+
+  startApplication(request: Json): Json {
+    const app = this.application(request);
+    if (app.status !== 'READY') {
+      throw resourceInUse(`Application ${app.name} is in ${app.status} state, it must be in READY state to be started`);
+    }
+    const run = optionalObject(request, 'RunConfiguration');
+    const restore = optionalObject(run, 'ApplicationRestoreConfiguration');
+    const restoreType = (optionalString(restore, 'ApplicationRestoreType') ?? 'RESTORE_FROM_LATEST_SNAPSHOT') as RestoreType;
+    if (!restoreTypes.includes(restoreType)) {
+      throw invalidArgument(`ApplicationRestoreType must be one of ${restoreTypes.join(', ')}, got ${restoreType}`);
+    }
+    const snapshotName = optionalString(restore, 'SnapshotName');
+    const allowNonRestoredState =
+      optionalBoolean(optionalObject(run, 'FlinkRunConfiguration'), 'AllowNonRestoredState') ?? app.allowNonRestoredState;
+    const launch = this.launchFor(app, restoreType, snapshotName, allowNonRestoredState);
+    const starting = this.save({
+      ...app,
+      status: 'STARTING',
+      restoreType,
+      restoreSnapshotName: restoreType === 'RESTORE_FROM_CUSTOM_SNAPSHOT' ? snapshotName : undefined,
+      allowNonRestoredState,
+    });
+    const operationId = newOperationId();
+    this.background(app.name, async () => {
+      try {
+        await this.resizeFor(starting);
+        const jobId = await this.engine.startJob(starting, launch);
+        this.settle(app.name, 'STARTING', { status: 'RUNNING', jobId, currentParallelism: starting.parallelism.parallelism });
+      } catch (error) {
+        this.settle(app.name, 'STARTING', { status: 'READY', jobId: undefined, lastFailure: failure(`StartApplication failed: ${message(error)}`) });
+        await this.releaseIfIdle().catch(() => undefined);
+        throw error;
+      }
+    });
+    return { OperationId: operationId };
+  }
+
+  stopApplication(request: Json): Json {
+    const app = this.application(request);
+    const force = optionalBoolean(request, 'Force') ?? false;
+    const operationId = newOperationId();
+    if (force) {
+      if (!['STARTING', 'UPDATING', 'STOPPING', 'AUTOSCALING', 'RUNNING'].includes(app.status)) {
+        throw resourceInUse(`Application ${app.name} is in ${app.status} state, it cannot be force-stopped`);
+      }
+      this.save({ ...app, status: 'FORCE_STOPPING' });
+      // force-stop overtakes the operation in flight: it cancels whatever job is there once that settles
+      this.background(app.name, async () => {
+        const current = this.store.get(app.name);
+        if (current?.jobId) await this.engine.cancel(current.jobId).catch(() => undefined);
+        this.update(app.name, { status: 'READY', jobId: undefined, currentParallelism: undefined });
+        await this.releaseIfIdle();
+      }, true);
+      return { OperationId: operationId };
+    }
+    if (app.status !== 'RUNNING') {
+      throw resourceInUse(`Application ${app.name} is in ${app.status} state, it must be in RUNNING state to be stopped`);
+    }
+    const jobId = app.jobId as string;
+    const snapshot: SnapshotRecord | undefined = app.snapshotsEnabled
+      ? {
+          name: automaticSnapshotName(app.name),
+          status: 'CREATING',
+          applicationVersionId: app.versionId,
+          createdAt: Date.now(),
+          runtimeEnvironment: app.runtimeEnvironment,
+          automatic: true,
+        }
+      : undefined;
+    this.save({ ...app, status: 'STOPPING', snapshots: snapshot ? [...app.snapshots, snapshot] : app.snapshots });
+    this.background(app.name, async () => {
+      if (snapshot) {
+        let location: string;
+        try {
+          location = await this.engine.stopWithSavepoint(jobId);
+        } catch (error) {
+          // as MSF: a stop whose snapshot fails leaves the application running
+          this.updateSnapshot(app.name, snapshot.name, { status: 'FAILED', failure: message(error) });
+          this.settle(app.name, 'STOPPING', { status: 'RUNNING', lastFailure: failure(`StopApplication's snapshot failed: ${message(error)}`) });
+          throw error;
+        }
+        this.updateSnapshot(app.name, snapshot.name, { status: 'READY', location });
+      } else {
+        await this.engine.cancel(jobId);
+      }
+      this.settle(app.name, 'STOPPING', { status: 'READY', jobId: undefined, currentParallelism: undefined });
+      await this.releaseIfIdle();
+    });
+    return { OperationId: operationId };
+  }
+
+  updateApplication(request: Json): Json {
+    const app = this.application(request);
+    const version = optionalNumber(request, 'CurrentApplicationVersionId');
+    const token = optionalString(request, 'ConditionalToken');
+    if (version === undefined && token === undefined) {
+      throw invalidArgument('Either CurrentApplicationVersionId or ConditionalToken must be provided');
+    }
+    if (version !== undefined && version !== app.versionId) {
+      throw concurrentModification(
+        `Current application version ${version} does not match the latest application version ${app.versionId} of ${app.name}`,
+      );
+    }
+    if (token !== undefined && token !== app.conditionalToken) {
+      throw concurrentModification(`The ConditionalToken does not match the current token of application ${app.name}`);
+    }
+    if (app.status !== 'READY' && app.status !== 'RUNNING') {
+      throw resourceInUse(`Application ${app.name} is in ${app.status} state, it must be in READY or RUNNING state to be updated`);
+    }
+    const update = optionalObject(request, 'ApplicationConfigurationUpdate');
+    const flink = optionalObject(update, 'FlinkApplicationConfigurationUpdate');
+    const parallelism = this.parallelismFrom(optionalObject(flink, 'ParallelismConfigurationUpdate'), app.parallelism, true);
+    const checkpoint = checkpointFrom(optionalObject(flink, 'CheckpointConfigurationUpdate'), app.checkpoint, true);
+    const envUpdate = optionalObject(update, 'EnvironmentPropertyUpdates');
+    const propertyGroups = envUpdate ? propertyGroupsFrom(envUpdate, 'PropertyGroups') : app.propertyGroups;
+    const snapshotsEnabled =
+      optionalBoolean(optionalObject(update, 'ApplicationSnapshotConfigurationUpdate'), 'SnapshotsEnabledUpdate') ?? app.snapshotsEnabled;
+    const codeUpdate = optionalObject(update, 'ApplicationCodeConfigurationUpdate');
+    const runUpdate = optionalObject(request, 'RunConfigurationUpdate');
+    const restoreUpdate = optionalObject(runUpdate, 'ApplicationRestoreConfiguration');
+    const restoreType = (optionalString(restoreUpdate, 'ApplicationRestoreType') ?? app.restoreType) as RestoreType;
+    if (!restoreTypes.includes(restoreType)) {
+      throw invalidArgument(`ApplicationRestoreType must be one of ${restoreTypes.join(', ')}, got ${restoreType}`);
+    }
+    const allowNonRestoredState =
+      optionalBoolean(optionalObject(runUpdate, 'FlinkRunConfiguration'), 'AllowNonRestoredState') ?? app.allowNonRestoredState;
+    const role = optionalString(request, 'ServiceExecutionRoleUpdate') ?? app.serviceExecutionRole;
+    const runtime = optionalString(request, 'RuntimeEnvironmentUpdate') ?? app.runtimeEnvironment;
+    if (!runtime.startsWith('FLINK-')) throw unsupportedOperation(`RuntimeEnvironment ${runtime} is not supported locally`);
+    const changed: ApplicationRecord = {
+      ...app,
+      parallelism,
+      checkpoint,
+      propertyGroups,
+      snapshotsEnabled,
+      codeContent: codeUpdate ? (optionalObject(codeUpdate, 'CodeContentUpdate') ?? app.codeContent) : app.codeContent,
+      restoreType,
+      restoreSnapshotName: optionalString(restoreUpdate, 'SnapshotName') ?? app.restoreSnapshotName,
+      allowNonRestoredState,
+      serviceExecutionRole: role,
+      runtimeEnvironment: runtime,
+    };
+    if (JSON.stringify(changed) === JSON.stringify(app)) {
+      throw invalidArgument(`Application ${app.name} already has the requested configuration; nothing to update`);
+    }
+    const operationId = newOperationId();
+    const next = this.save({
+      ...changed,
+      versionId: app.versionId + 1,
+      conditionalToken: newToken(),
+      status: app.status === 'RUNNING' ? 'UPDATING' : app.status,
+    });
+    if (app.status === 'RUNNING') {
+      const jobId = app.jobId as string;
+      this.background(app.name, async () => {
+        // MSF: an update of a running application restarts it from a snapshot of its state
+        let launch: JobLaunch = { allowNonRestoredState };
+        try {
+          if (app.snapshotsEnabled) {
+            launch = { savepointPath: await this.engine.stopWithSavepoint(jobId), allowNonRestoredState };
+          } else {
+            await this.engine.cancel(jobId);
+          }
+        } catch (error) {
+          this.settle(app.name, 'UPDATING', { status: 'RUNNING', lastFailure: failure(`UpdateApplication could not snapshot the job: ${message(error)}`) });
+          throw error;
+        }
+        try {
+          await this.resizeFor(next);
+          const newJob = await this.engine.startJob(this.store.get(app.name) ?? next, launch);
+          this.settle(app.name, 'UPDATING', { status: 'RUNNING', jobId: newJob, currentParallelism: next.parallelism.parallelism });
+        } catch (error) {
+          this.settle(app.name, 'UPDATING', {
+            status: 'READY',
+            jobId: undefined,
+            currentParallelism: undefined,
+            lastFailure: failure(`UpdateApplication could not restart the job: ${message(error)}`),
+          });
+          throw error;
+        }
+      });
+    }
+    return { ApplicationDetail: applicationDetail(next), OperationId: operationId };
+  }
+
+  deleteApplication(request: Json): Json {
+    const app = this.application(request);
+    const created = requiredTimestamp(request, 'CreateTimestamp');
+    if (Math.abs(created - app.createdAt) >= 1_000) {
+      throw invalidArgument(`CreateTimestamp does not match the creation time of application ${app.name}`);
+    }
+    if (app.status !== 'READY') {
+      throw resourceInUse(`Application ${app.name} is in ${app.status} state, it must be in READY state to be deleted`);
+    }
+    this.save({ ...app, status: 'DELETING' });
+    this.background(app.name, async () => {
+      for (const snapshot of app.snapshots) {
+        if (snapshot.location) await this.engine.disposeSavepoint(snapshot.location).catch(() => undefined);
+      }
+      this.store.delete(app.name);
+    });
+    return {};
+  }
+
+  createApplicationSnapshot(request: Json): Json {
+    const app = this.application(request);
+    const name = snapshotName(request);
+    if (app.snapshots.some((s) => s.name === name)) {
+      throw resourceInUse(`Snapshot ${name} already exists for application ${app.name}`);
+    }
+    if (!app.snapshotsEnabled) {
+      throw invalidConfiguration(`Snapshots are disabled for application ${app.name}; enable them with UpdateApplication first`);
+    }
+    if (app.status !== 'RUNNING') {
+      throw resourceInUse(`Application ${app.name} is in ${app.status} state, it must be in RUNNING state to create a snapshot`);
+    }
+    if (app.snapshots.some((s) => s.status === 'CREATING')) {
+      throw resourceInUse(`A snapshot of application ${app.name} is already being created`);
+    }
+    const jobId = app.jobId as string;
+    const snapshot: SnapshotRecord = {
+      name,
+      status: 'CREATING',
+      applicationVersionId: app.versionId,
+      createdAt: Date.now(),
+      runtimeEnvironment: app.runtimeEnvironment,
+    };
+    this.save({ ...app, snapshots: [...app.snapshots, snapshot] });
+    this.background(app.name, async () => {
+      try {
+        const location = await this.engine.savepoint(jobId);
+        this.updateSnapshot(app.name, name, { status: 'READY', location });
+      } catch (error) {
+        this.updateSnapshot(app.name, name, { status: 'FAILED', failure: message(error) });
+        throw error;
+      }
+    });
+    return {};
+  }
+
+  listApplicationSnapshots(request: Json): Json {
+    const app = this.application(request);
+    const page = paginate(app.snapshots.map(snapshotDetails), request);
+    return { SnapshotSummaries: page.items, ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
+  }
+
+  describeApplicationSnapshot(request: Json): Json {
+    const app = this.application(request);
+    return { SnapshotDetails: snapshotDetails(this.snapshot(app, snapshotName(request))) };
+  }
+
+  deleteApplicationSnapshot(request: Json): Json {
+    const app = this.application(request);
+    const snapshot = this.snapshot(app, snapshotName(request));
+    const created = requiredTimestamp(request, 'SnapshotCreationTimestamp');
+    if (Math.abs(created - snapshot.createdAt) >= 1_000) {
+      throw invalidArgument(`SnapshotCreationTimestamp does not match the creation time of snapshot ${snapshot.name}`);
+    }
+    if (snapshot.status === 'CREATING' || snapshot.status === 'DELETING') {
+      throw resourceInUse(`Snapshot ${snapshot.name} of application ${app.name} is in ${snapshot.status} state`);
+    }
+    this.updateSnapshot(app.name, snapshot.name, { status: 'DELETING' });
+    void (async () => {
+      if (snapshot.location) await this.engine.disposeSavepoint(snapshot.location).catch(() => undefined);
+      const current = this.store.get(app.name);
+      if (current) this.store.put({ ...current, snapshots: current.snapshots.filter((s) => s.name !== snapshot.name) });
+    })();
+    return {};
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------
+
+  private application(request: Json): ApplicationRecord {
+    const name = applicationName(request);
+    const app = this.store.get(name);
+    if (!app || app.status === 'DELETING') throw resourceNotFound(`Application ${name} is not found`);
+    return app;
+  }
+
+  private snapshot(app: ApplicationRecord, name: string): SnapshotRecord {
+    const snapshot = app.snapshots.find((s) => s.name === name);
+    if (!snapshot) throw resourceNotFound(`Snapshot ${name} is not found for application ${app.name}`);
+    return snapshot;
+  }
+
+  private launchFor(app: ApplicationRecord, type: RestoreType, name: string | undefined, allowNonRestoredState: boolean): JobLaunch {
+    if (type === 'SKIP_RESTORE_FROM_SNAPSHOT') return { allowNonRestoredState };
+    if (type === 'RESTORE_FROM_CUSTOM_SNAPSHOT') {
+      if (!name) throw invalidArgument('SnapshotName is required with ApplicationRestoreType RESTORE_FROM_CUSTOM_SNAPSHOT');
+      const snapshot = this.snapshot(app, name);
+      if (snapshot.status !== 'READY' || !snapshot.location) {
+        throw invalidRequest(`Snapshot ${name} of application ${app.name} is in ${snapshot.status} state and cannot be restored`);
+      }
+      return { savepointPath: snapshot.location, allowNonRestoredState };
+    }
+    if (name) throw invalidArgument(`SnapshotName is only allowed with ApplicationRestoreType RESTORE_FROM_CUSTOM_SNAPSHOT`);
+    const latest = [...app.snapshots].reverse().find((s) => s.status === 'READY' && s.location);
+    return { savepointPath: latest?.location, allowNonRestoredState };
+  }
+
+  private parallelismFrom(config: Json | undefined, current: ParallelismSettings, isUpdate: boolean): ParallelismSettings {
+    if (!config) return current;
+    const suffix = isUpdate ? 'Update' : '';
+    const type = optionalString(config, `ConfigurationType${suffix}`) ?? (isUpdate ? current.configurationType : undefined);
+    if (type !== 'DEFAULT' && type !== 'CUSTOM') {
+      throw invalidArgument(`ParallelismConfiguration.ConfigurationType${suffix} must be DEFAULT or CUSTOM`);
+    }
+    if (type === 'DEFAULT') return { ...defaultParallelism };
+    const settings: ParallelismSettings = {
+      configurationType: 'CUSTOM',
+      parallelism: optionalNumber(config, `Parallelism${suffix}`) ?? current.parallelism,
+      parallelismPerKPU: optionalNumber(config, `ParallelismPerKPU${suffix}`) ?? current.parallelismPerKPU,
+      autoScalingEnabled: optionalBoolean(config, `AutoScalingEnabled${suffix}`) ?? current.autoScalingEnabled,
+    };
+    if (!Number.isInteger(settings.parallelism) || settings.parallelism < 1) {
+      throw invalidArgument(`Parallelism must be a positive integer, got ${settings.parallelism}`);
+    }
+    if (!Number.isInteger(settings.parallelismPerKPU) || settings.parallelismPerKPU < 1 || settings.parallelismPerKPU > 8) {
+      throw invalidArgument(`ParallelismPerKPU must be an integer between 1 and 8, got ${settings.parallelismPerKPU}`);
+    }
+    if (kpus(settings) > this.maxKpus) {
+      throw limitExceeded(
+        `Parallelism ${settings.parallelism} at ParallelismPerKPU ${settings.parallelismPerKPU} needs ${kpus(settings)} KPUs; this machine allows at most ${this.maxKpus} (one TaskManager process per KPU)`,
+      );
+    }
+    return settings;
+  }
+
+  private async resizeFor(app: ApplicationRecord): Promise<void> {
+    await this.onCluster(() => this.engine.resize(kpus(app.parallelism), app.parallelism.parallelismPerKPU));
+  }
+
+  /** With no application running or starting, the cluster gives its TaskManagers back (MSF stops billing KPUs). */
+  private async releaseIfIdle(): Promise<void> {
+    const busy = this.store.list().some((app) => !['READY', 'DELETING'].includes(app.status));
+    if (!busy) await this.onCluster(() => this.engine.resize(0, 1));
+  }
+
+  private onCluster<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.clusterWork.then(work, work);
+    this.clusterWork = next.catch(() => undefined);
+    return next;
+  }
+
+  private background(name: string, work: () => Promise<void>, overtake = false): void {
+    const previous = this.work.get(name) ?? Promise.resolve();
+    const run = (overtake ? previous.catch(() => undefined).then(work) : previous.then(work, work))
+      .catch((error: unknown) => this.options.onEvent?.(`${name}: ${message(error)}`))
+      .finally(() => {
+        if (this.work.get(name) === run) this.work.delete(name);
+      });
+    this.work.set(name, run);
+  }
+
+  private async checkJobs(): Promise<void> {
+    if (this.monitoring) return;
+    this.monitoring = true;
+    try {
+      for (const app of this.store.list()) {
+        if (app.status !== 'RUNNING' || !app.jobId || this.work.has(app.name)) continue;
+        const state = await this.engine.jobState(app.jobId).catch(() => 'UNREACHABLE');
+        if (state === 'UNREACHABLE' || (state !== undefined && !['FAILED', 'CANCELED', 'FINISHED', 'SUSPENDED'].includes(state))) continue;
+        const current = this.store.get(app.name);
+        if (current?.status !== 'RUNNING' || current.jobId !== app.jobId || this.work.has(app.name)) continue;
+        const cause = state === undefined ? 'the Flink cluster no longer knows the job' : `the Flink job ended in state ${state}`;
+        const detail = await this.engine.jobFailure(app.jobId).catch(() => undefined);
+        this.update(app.name, {
+          status: 'READY',
+          jobId: undefined,
+          currentParallelism: undefined,
+          lastFailure: failure(detail ? `${cause}: ${detail}` : cause),
+        });
+        this.options.onEvent?.(`${app.name}: ${cause}; the application is READY again`);
+      }
+    } finally {
+      this.monitoring = false;
+    }
+  }
+
+  private save(record: ApplicationRecord): ApplicationRecord {
+    const saved = { ...record, updatedAt: Date.now() };
+    this.store.put(saved);
+    return saved;
+  }
+
+  private update(name: string, change: Partial<ApplicationRecord>): void {
+    const current = this.store.get(name);
+    if (current) this.save({ ...current, ...change });
+  }
+
+  /**
+   * Ends a transition: applies `change` when the application is still in `from`; when a force-stop
+   * overtook the transition, records only the job (so the force-stop cancels it) and keeps the status.
+   */
+  private settle(name: string, from: ApplicationStatus, change: Partial<ApplicationRecord>): void {
+    const current = this.store.get(name);
+    if (!current) return;
+    if (current.status === from) this.save({ ...current, ...change });
+    else if (change.jobId) this.save({ ...current, jobId: change.jobId });
+  }
+
+  private updateSnapshot(name: string, snapshotName: string, change: Partial<SnapshotRecord>): void {
+    const current = this.store.get(name);
+    if (!current) return;
+    this.store.put({ ...current, snapshots: current.snapshots.map((s) => (s.name === snapshotName ? { ...s, ...change } : s)) });
+  }
+}
+
+// ---- request validation (MSF answers bad input with InvalidArgumentException) --------------------
+
+function applicationName(request: Json): string {
+  const name = requiredString(request, 'ApplicationName');
+  if (!namePattern.test(name)) {
+    throw invalidArgument(`ApplicationName must be 1-128 characters of [a-zA-Z0-9_.-], got '${name}'`);
+  }
+  return name;
+}
+
+function snapshotName(request: Json): string {
+  const name = requiredString(request, 'SnapshotName');
+  if (!snapshotNamePattern.test(name)) throw invalidArgument(`SnapshotName must be 1-256 characters of [a-zA-Z0-9_.-], got '${name}'`);
+  return name;
+}
+
+function requiredString(request: Json | undefined, key: string): string {
+  const value = optionalString(request, key);
+  if (value === undefined || value.length === 0) throw invalidArgument(`${key} is required`);
+  return value;
+}
+
+function optionalString(request: Json | undefined, key: string): string | undefined {
+  const value = request?.[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw invalidArgument(`${key} must be a string`);
+  return value;
+}
+
+function optionalNumber(request: Json | undefined, key: string): number | undefined {
+  const value = request?.[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidArgument(`${key} must be a number`);
+  return value;
+}
+
+function optionalBoolean(request: Json | undefined, key: string): boolean | undefined {
+  const value = request?.[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'boolean') throw invalidArgument(`${key} must be a boolean`);
+  return value;
+}
+
+function optionalObject(request: Json | undefined, key: string): Json | undefined {
+  const value = request?.[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw invalidArgument(`${key} must be an object`);
+  return value as Json;
+}
+
+/** JSON 1.1 timestamps are epoch seconds; returns epoch milliseconds. */
+function requiredTimestamp(request: Json, key: string): number {
+  const value = request[key];
+  if (typeof value !== 'number') throw invalidArgument(`${key} is required`);
+  return value * 1000;
+}
+
+function propertyGroupsFrom(container: Json | undefined, key: string): PropertyGroup[] {
+  const value = container?.[key];
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw invalidArgument(`${key} must be a list`);
+  const seen = new Set<string>();
+  return value.map((entry: unknown) => {
+    const group = entry as Json;
+    const id = requiredString(group, 'PropertyGroupId');
+    if (seen.has(id)) throw invalidArgument(`PropertyGroupId ${id} appears more than once`);
+    seen.add(id);
+    const map = optionalObject(group, 'PropertyMap') ?? {};
+    for (const [k, v] of Object.entries(map)) {
+      if (typeof v !== 'string') throw invalidArgument(`PropertyMap value of ${id}.${k} must be a string`);
+    }
+    return { PropertyGroupId: id, PropertyMap: map as Record<string, string> };
+  });
+}
+
+function checkpointFrom(config: Json | undefined, current: CheckpointSettings, isUpdate: boolean): CheckpointSettings {
+  if (!config) return current;
+  const suffix = isUpdate ? 'Update' : '';
+  const type = optionalString(config, `ConfigurationType${suffix}`) ?? (isUpdate ? current.configurationType : undefined);
+  if (type !== 'DEFAULT' && type !== 'CUSTOM') {
+    throw invalidArgument(`CheckpointConfiguration.ConfigurationType${suffix} must be DEFAULT or CUSTOM`);
+  }
+  if (type === 'DEFAULT') return { ...defaultCheckpoint };
+  const settings: CheckpointSettings = {
+    configurationType: 'CUSTOM',
+    checkpointingEnabled: optionalBoolean(config, `CheckpointingEnabled${suffix}`) ?? current.checkpointingEnabled,
+    checkpointIntervalMs: optionalNumber(config, `CheckpointInterval${suffix}`) ?? current.checkpointIntervalMs,
+    minPauseBetweenCheckpointsMs:
+      optionalNumber(config, `MinPauseBetweenCheckpoints${suffix}`) ?? current.minPauseBetweenCheckpointsMs,
+  };
+  if (!Number.isInteger(settings.checkpointIntervalMs) || settings.checkpointIntervalMs < 1) {
+    throw invalidArgument(`CheckpointInterval must be a positive number of milliseconds, got ${settings.checkpointIntervalMs}`);
+  }
+  if (!Number.isInteger(settings.minPauseBetweenCheckpointsMs) || settings.minPauseBetweenCheckpointsMs < 0) {
+    throw invalidArgument(`MinPauseBetweenCheckpoints must be a non-negative number of milliseconds`);
+  }
+  return settings;
+}
+
+function paginate<T>(items: readonly T[], request: Json): { items: T[]; nextToken?: string } {
+  const limit = optionalNumber(request, 'Limit') ?? 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw invalidArgument('Limit must be between 1 and 50');
+  const token = optionalString(request, 'NextToken');
+  const start = token === undefined ? 0 : Number.parseInt(Buffer.from(token, 'base64url').toString(), 10);
+  if (!Number.isInteger(start) || start < 0 || start > items.length) throw invalidArgument('NextToken is not valid');
+  const end = start + limit;
+  return {
+    items: items.slice(start, end),
+    nextToken: end < items.length ? Buffer.from(String(end)).toString('base64url') : undefined,
+  };
+}
+
+function automaticSnapshotName(app: string): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+  return `${app}-stop-${stamp}`.slice(0, 256);
+}
+
+function newToken(): string {
+  return randomUUID().replace(/-/g, '').slice(0, 20);
+}
+
+function newOperationId(): string {
+  return randomUUID().replace(/-/g, '').slice(0, 16);
+}
+
+function failure(text: string): { at: number; message: string } {
+  return { at: Date.now(), message: text };
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The application status values MSF documents; exported for the CLI's waits. */
+export const applicationStatuses: readonly ApplicationStatus[] = [
+  'READY',
+  'STARTING',
+  'RUNNING',
+  'UPDATING',
+  'STOPPING',
+  'FORCE_STOPPING',
+  'AUTOSCALING',
+  'DELETING',
+];

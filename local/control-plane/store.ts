@@ -1,0 +1,42 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ApplicationRecord } from './model';
+
+/**
+ * Application records on disk, one JSON file per application, written atomically (temp file +
+ * rename) so other processes (the CLI, a restarted control plane) always read a whole record.
+ */
+export class ApplicationStore {
+  constructor(readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  get(name: string): ApplicationRecord | undefined {
+    const file = this.file(name);
+    if (!existsSync(file)) return undefined;
+    return JSON.parse(readFileSync(file, 'utf8')) as ApplicationRecord;
+  }
+
+  list(): ApplicationRecord[] {
+    return readdirSync(this.dir)
+      .filter((entry) => entry.endsWith('.json'))
+      .map((entry) => this.get(entry.slice(0, -'.json'.length)))
+      .filter((record): record is ApplicationRecord => record !== undefined)
+      .sort((a, b) => a.createdAt - b.createdAt || a.name.localeCompare(b.name));
+  }
+
+  put(record: ApplicationRecord): void {
+    const file = this.file(record.name);
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, `${JSON.stringify(record, null, 2)}\n`);
+    renameSync(partial, file);
+  }
+
+  delete(name: string): void {
+    rmSync(this.file(name), { force: true });
+  }
+
+  private file(name: string): string {
+    return path.join(this.dir, `${name}.json`);
+  }
+}
