@@ -1,0 +1,136 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseAuditorConfig, parseGeneratorConfig } from '../../lambdas/shared/config';
+import { ConfigError, MalformedRecordError } from '../../lambdas/shared/errors';
+import {
+  parseClickEvent,
+  parseClickEventStatistics,
+  serializeClickEvent,
+  serializeClickEventStatistics,
+} from '../../lambdas/shared/events';
+import { PAGES } from '../../lambdas/shared/pages';
+import { AUDIT_TABLE, createTableInput, LEDGER_TABLE } from '../../lambdas/shared/tables';
+import { percentile } from '../../lambdas/shared/verdicts';
+import { nextWindowBoundary, upcomingWindows, windowOf, WINDOW_MS } from '../../lambdas/shared/windows';
+
+const instant = fc.integer({ min: Date.parse('2000-01-01T00:00:00Z'), max: Date.parse('2100-01-01T00:00:00Z') });
+
+describe('windows', () => {
+  it('places every instant in the 15 s window that contains it', () => {
+    fc.assert(
+      fc.property(instant, (ms) => {
+        const w = windowOf(ms);
+        expect(w.start % WINDOW_MS).toBe(0);
+        expect(w.start <= ms && ms < w.end).toBe(true);
+      }),
+    );
+  });
+
+  it('starts upcoming windows at the first boundary strictly after now, contiguously', () => {
+    fc.assert(
+      fc.property(instant, fc.integer({ min: 1, max: 8 }), (ms, n) => {
+        const windows = upcomingWindows(ms, n);
+        expect(windows[0].start).toBe(nextWindowBoundary(ms));
+        expect(windows[0].start > ms && windows[0].start - ms <= WINDOW_MS).toBe(true);
+        windows.slice(1).forEach((w, i) => expect(w.start).toBe(windows[i].end));
+      }),
+    );
+  });
+});
+
+describe('event contracts', () => {
+  it('round-trips ClickEvent and ClickEventStatistics', () => {
+    fc.assert(
+      fc.property(instant, fc.constantFrom(...PAGES), fc.integer({ min: 1, max: 1_000_000 }), (ms, page, count) => {
+        const event = { timestamp: new Date(ms).toISOString(), page };
+        expect(parseClickEvent(serializeClickEvent(event))).toEqual(event);
+        const start = windowOf(ms).start;
+        const stats = { windowStart: new Date(start).toISOString(), windowEnd: new Date(start + WINDOW_MS).toISOString(), page, count };
+        expect(parseClickEventStatistics(serializeClickEventStatistics(stats))).toEqual(stats);
+      }),
+    );
+  });
+
+  it('serializes exactly the contract format', () => {
+    expect(serializeClickEvent({ timestamp: '2026-11-22T21:30:00.015Z', page: '/help' })).toBe(
+      '{"timestamp":"2026-11-22T21:30:00.015Z","page":"/help"}',
+    );
+  });
+
+  it.each([
+    ['{"timestamp":"22-11-2026 09:30:00:015","page":"/help"}', /ISO-8601/],
+    ['{"timestamp":"2026-11-22T21:30:00Z","page":"/help"}', /ISO-8601/],
+    ['{"timestamp":"2026-02-30T21:30:00.000Z","page":"/help"}', /ISO-8601/],
+    ['{"timestamp":"2026-11-22T21:30:00.015Z","page":"/cart"}', /page/],
+    ['{"timestamp":"2026-11-22T21:30:00.015Z"}', /page/],
+    ['nope', /not JSON/],
+  ])('rejects the malformed ClickEvent %s', (text, message) => {
+    expect(() => parseClickEvent(text)).toThrow(MalformedRecordError);
+    expect(() => parseClickEvent(text)).toThrow(message);
+  });
+});
+
+describe('configuration', () => {
+  const kinesis = { STREAMS: 'kinesis', INPUT_STREAM_NAME: 'input', LEDGER_TABLE_NAME: 'ledger' };
+
+  it('applies the defaults', () => {
+    expect(parseGeneratorConfig(kinesis)).toEqual({
+      target: { kind: 'kinesis', streamName: 'input' },
+      ledgerTableName: 'ledger',
+      eventsPerWindow: 1000,
+      windowsPerInvocation: 4,
+      rateMode: 'paced',
+    });
+    expect(
+      parseGeneratorConfig({ STREAMS: 'kafka', KAFKA_BOOTSTRAP_SERVERS: 'a:9092, b:9092', LEDGER_TABLE_NAME: 'l' }).target,
+    ).toEqual({ kind: 'kafka', bootstrapServers: ['a:9092', 'b:9092'], topic: 'input', auth: 'none' });
+    expect(parseAuditorConfig({ AUDIT_TABLE_NAME: 'a', LEDGER_TABLE_NAME: 'l' }).gracePeriodSeconds).toBe(120);
+  });
+
+  it.each([
+    [{}, 'STREAMS'],
+    [{ ...kinesis, STREAMS: 'pubsub' }, 'STREAMS'],
+    [{ ...kinesis, INPUT_STREAM_NAME: '' }, 'INPUT_STREAM_NAME'],
+    [{ ...kinesis, LEDGER_TABLE_NAME: undefined }, 'LEDGER_TABLE_NAME'],
+    [{ ...kinesis, EVENTS_PER_WINDOW: '0' }, 'EVENTS_PER_WINDOW'],
+    [{ ...kinesis, EVENTS_PER_WINDOW: '1e3' }, 'EVENTS_PER_WINDOW'],
+    [{ ...kinesis, WINDOWS_PER_INVOCATION: '100' }, 'WINDOWS_PER_INVOCATION'],
+    [{ ...kinesis, RATE_MODE: 'fast' }, 'RATE_MODE'],
+    [{ STREAMS: 'kafka', LEDGER_TABLE_NAME: 'l' }, 'KAFKA_BOOTSTRAP_SERVERS'],
+    [{ STREAMS: 'kafka', LEDGER_TABLE_NAME: 'l', KAFKA_BOOTSTRAP_SERVERS: 'broker' }, 'KAFKA_BOOTSTRAP_SERVERS'],
+    [{ STREAMS: 'kafka', LEDGER_TABLE_NAME: 'l', KAFKA_BOOTSTRAP_SERVERS: 'b:9098', KAFKA_AUTH: 'iam' }, 'AWS_REGION'],
+  ])('rejects %o naming %s', (env, variable) => {
+    const error = (() => {
+      try {
+        parseGeneratorConfig(env);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe(variable);
+    expect((error as Error).message).toMatch(new RegExp(`^${variable}: `));
+  });
+
+  it('rejects a bad grace period naming it', () => {
+    expect(() => parseAuditorConfig({ AUDIT_TABLE_NAME: 'a', LEDGER_TABLE_NAME: 'l', GRACE_PERIOD_SECONDS: '-1' })).toThrow(
+      /^GRACE_PERIOD_SECONDS: /,
+    );
+  });
+});
+
+describe('tables and percentiles', () => {
+  it('describes the tables for CreateTable', () => {
+    expect(createTableInput(LEDGER_TABLE, 'l').KeySchema).toEqual([{ AttributeName: 'windowStart', KeyType: 'HASH' }]);
+    expect(createTableInput(AUDIT_TABLE, 'a').KeySchema).toEqual([
+      { AttributeName: 'windowStart', KeyType: 'HASH' },
+      { AttributeName: 'page', KeyType: 'RANGE' },
+    ]);
+  });
+
+  it('computes nearest-rank percentiles', () => {
+    expect(percentile([], 50)).toBeNull();
+    expect(percentile([5, 1, 3, 2, 4], 50)).toBe(3);
+    expect(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 99)).toBe(99);
+  });
+});
