@@ -1,0 +1,427 @@
+import {
+  ConcurrentModificationException,
+  CreateApplicationCommand,
+  CreateApplicationSnapshotCommand,
+  DeleteApplicationSnapshotCommand,
+  DescribeApplicationCommand,
+  DescribeApplicationSnapshotCommand,
+  InvalidApplicationConfigurationException,
+  InvalidArgumentException,
+  KinesisAnalyticsV2Client,
+  LimitExceededException,
+  ListApplicationSnapshotsCommand,
+  ListApplicationsCommand,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  StartApplicationCommand,
+  StopApplicationCommand,
+  UnsupportedOperationException,
+  UpdateApplicationCommand,
+  type ApplicationStatus,
+} from '@aws-sdk/client-kinesis-analytics-v2';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startControlPlane, type ControlPlane, type FlinkEngine, type JobLaunch } from '../../local/control-plane';
+import type { ApplicationRecord } from '../../local/control-plane/model';
+import { playgroundDirs } from '../../local/paths';
+
+/** A Flink engine whose every call waits until the test releases it, and records what it was asked. */
+class FakeEngine implements FlinkEngine {
+  readonly calls: string[] = [];
+  readonly launches: JobLaunch[] = [];
+  readonly resizes: [number, number][] = [];
+  private gate: { promise: Promise<void>; open: () => void } = FakeEngine.closedGate();
+  failSavepoints = false;
+  private jobs = 0;
+  readonly jobStates = new Map<string, string>();
+
+  static closedGate(): { promise: Promise<void>; open: () => void } {
+    let open = (): void => undefined;
+    const promise = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    return { promise, open };
+  }
+
+  /** Lets every pending and future call complete. */
+  release(): void {
+    this.gate.open();
+  }
+
+  /** Makes future calls wait again. */
+  hold(): void {
+    this.gate = FakeEngine.closedGate();
+  }
+
+  async resize(taskManagers: number, slots: number): Promise<void> {
+    this.resizes.push([taskManagers, slots]);
+    await this.gate.promise;
+  }
+
+  async startJob(app: ApplicationRecord, launch: JobLaunch): Promise<string> {
+    this.calls.push(`start ${app.name}`);
+    this.launches.push(launch);
+    await this.gate.promise;
+    const id = `job-${++this.jobs}`;
+    this.jobStates.set(id, 'RUNNING');
+    return id;
+  }
+
+  async savepoint(jobId: string): Promise<string> {
+    this.calls.push(`savepoint ${jobId}`);
+    await this.gate.promise;
+    if (this.failSavepoints) throw new Error('checkpoint coordinator is shut down');
+    return `file:///tmp/savepoints/savepoint-${jobId}-${this.calls.length}`;
+  }
+
+  async stopWithSavepoint(jobId: string): Promise<string> {
+    this.calls.push(`stop ${jobId}`);
+    await this.gate.promise;
+    this.jobStates.set(jobId, 'FINISHED');
+    return `file:///tmp/savepoints/savepoint-stop-${jobId}`;
+  }
+
+  async cancel(jobId: string): Promise<void> {
+    this.calls.push(`cancel ${jobId}`);
+    await this.gate.promise;
+    this.jobStates.set(jobId, 'CANCELED');
+  }
+
+  async jobState(jobId: string): Promise<string | undefined> {
+    return this.jobStates.get(jobId);
+  }
+
+  async jobFailure(): Promise<string | undefined> {
+    return 'java.lang.RuntimeException: boom';
+  }
+
+  async disposeSavepoint(location: string): Promise<void> {
+    this.calls.push(`dispose ${location}`);
+  }
+}
+
+const createRequest = {
+  ApplicationName: 'clicks',
+  RuntimeEnvironment: 'FLINK-2_2' as const,
+  ServiceExecutionRole: 'arn:aws:iam::000000000000:role/local',
+  ApplicationConfiguration: {
+    ApplicationCodeConfiguration: {
+      CodeContentType: 'ZIPFILE' as const,
+      CodeContent: { S3ContentLocation: { BucketARN: 'arn:aws:s3:::code', FileKey: 'click-count-job.jar' } },
+    },
+    EnvironmentProperties: {
+      PropertyGroups: [{ PropertyGroupId: 'ClickCountJob', PropertyMap: { streams: 'kafka' } }],
+    },
+  },
+};
+
+describe('the local control plane (kinesisanalyticsv2 over a fake Flink engine)', () => {
+  let home: string;
+  let engine: FakeEngine;
+  let plane: ControlPlane;
+  let client: KinesisAnalyticsV2Client;
+
+  beforeEach(async () => {
+    home = mkdtempSync(path.join(tmpdir(), 'control-plane-'));
+    engine = new FakeEngine();
+    plane = await startControlPlane({ dirs: playgroundDirs(home), engine, monitorIntervalMs: 50 });
+    client = new KinesisAnalyticsV2Client({
+      endpoint: plane.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+  });
+
+  afterEach(async () => {
+    engine.release();
+    client.destroy();
+    await plane.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  const status = async (name = 'clicks'): Promise<ApplicationStatus | undefined> =>
+    (await client.send(new DescribeApplicationCommand({ ApplicationName: name }))).ApplicationDetail?.ApplicationStatus;
+
+  async function running(): Promise<void> {
+    await client.send(new CreateApplicationCommand(createRequest));
+    await client.send(new StartApplicationCommand({ ApplicationName: 'clicks' }));
+    engine.release();
+    await plane.service.idle();
+    engine.hold();
+  }
+
+  it('creates an application READY at version 1 with MSF defaults and the code location as given', async () => {
+    const created = await client.send(new CreateApplicationCommand(createRequest));
+
+    const detail = created.ApplicationDetail;
+    expect(detail?.ApplicationStatus).toBe('READY');
+    expect(detail?.ApplicationVersionId).toBe(1);
+    expect(detail?.ApplicationARN).toBe('arn:aws:kinesisanalytics:us-east-1:000000000000:application/clicks');
+    expect(detail?.CreateTimestamp).toBeInstanceOf(Date);
+    const flink = detail?.ApplicationConfigurationDescription?.FlinkApplicationConfigurationDescription;
+    expect(flink?.CheckpointConfigurationDescription).toMatchObject({ ConfigurationType: 'DEFAULT', CheckpointInterval: 60_000 });
+    expect(flink?.ParallelismConfigurationDescription).toMatchObject({ Parallelism: 1, ParallelismPerKPU: 1 });
+    expect(
+      detail?.ApplicationConfigurationDescription?.ApplicationCodeConfigurationDescription?.CodeContentDescription
+        ?.S3ApplicationCodeLocationDescription?.FileKey,
+    ).toBe('click-count-job.jar');
+    const listed = await client.send(new ListApplicationsCommand({}));
+    expect(listed.ApplicationSummaries?.map((s) => s.ApplicationName)).toEqual(['clicks']);
+  });
+
+  it('rejects a second application of the same name, unknown names and bad input with MSF error types', async () => {
+    await client.send(new CreateApplicationCommand(createRequest));
+
+    await expect(client.send(new CreateApplicationCommand(createRequest))).rejects.toBeInstanceOf(ResourceInUseException);
+    await expect(client.send(new DescribeApplicationCommand({ ApplicationName: 'nope' }))).rejects.toBeInstanceOf(
+      ResourceNotFoundException,
+    );
+    await expect(
+      client.send(new CreateApplicationCommand({ ...createRequest, ApplicationName: 'bad name!' })),
+    ).rejects.toBeInstanceOf(InvalidArgumentException);
+    await expect(
+      client.send(new CreateApplicationCommand({ ...createRequest, ApplicationName: 'sql', RuntimeEnvironment: 'SQL-1_0' })),
+    ).rejects.toBeInstanceOf(UnsupportedOperationException);
+    await expect(
+      client.send(
+        new CreateApplicationCommand({
+          ...createRequest,
+          ApplicationName: 'huge',
+          ApplicationConfiguration: {
+            FlinkApplicationConfiguration: {
+              ParallelismConfiguration: { ConfigurationType: 'CUSTOM', Parallelism: 64, ParallelismPerKPU: 1 },
+            },
+          },
+        }),
+      ),
+    ).rejects.toBeInstanceOf(LimitExceededException);
+  });
+
+  it('moves STARTING → RUNNING only once Flink has the job running', async () => {
+    await client.send(new CreateApplicationCommand(createRequest));
+
+    const started = await client.send(new StartApplicationCommand({ ApplicationName: 'clicks' }));
+    expect(started.OperationId).toBeTruthy();
+    expect(await status()).toBe('STARTING');
+    await expect(client.send(new StartApplicationCommand({ ApplicationName: 'clicks' }))).rejects.toThrow(/STARTING state/);
+    engine.release();
+    await plane.service.idle();
+
+    expect(await status()).toBe('RUNNING');
+    expect(engine.resizes[0]).toEqual([1, 1]);
+  });
+
+  it('answers calls in the wrong state with ResourceInUseException', async () => {
+    await client.send(new CreateApplicationCommand(createRequest));
+
+    await expect(client.send(new StopApplicationCommand({ ApplicationName: 'clicks' }))).rejects.toBeInstanceOf(ResourceInUseException);
+    await expect(
+      client.send(new CreateApplicationSnapshotCommand({ ApplicationName: 'clicks', SnapshotName: 's1' })),
+    ).rejects.toBeInstanceOf(ResourceInUseException);
+    await expect(client.send(new StopApplicationCommand({ ApplicationName: 'clicks', Force: true }))).rejects.toBeInstanceOf(
+      ResourceInUseException,
+    );
+  });
+
+  it('takes a snapshot CREATING → READY and restores from it by name or as the latest', async () => {
+    await running();
+
+    await client.send(new CreateApplicationSnapshotCommand({ ApplicationName: 'clicks', SnapshotName: 's1' }));
+    const creating = await client.send(new DescribeApplicationSnapshotCommand({ ApplicationName: 'clicks', SnapshotName: 's1' }));
+    expect(creating.SnapshotDetails?.SnapshotStatus).toBe('CREATING');
+    await expect(
+      client.send(new CreateApplicationSnapshotCommand({ ApplicationName: 'clicks', SnapshotName: 's1' })),
+    ).rejects.toBeInstanceOf(ResourceInUseException);
+    engine.release();
+    await plane.service.idle();
+    const ready = await client.send(new DescribeApplicationSnapshotCommand({ ApplicationName: 'clicks', SnapshotName: 's1' }));
+    expect(ready.SnapshotDetails?.SnapshotStatus).toBe('READY');
+    engine.hold();
+
+    await client.send(new StopApplicationCommand({ ApplicationName: 'clicks' }));
+    expect(await status()).toBe('STOPPING');
+    engine.release();
+    await plane.service.idle();
+    expect(await status()).toBe('READY');
+    const snapshots = await client.send(new ListApplicationSnapshotsCommand({ ApplicationName: 'clicks' }));
+    expect(snapshots.SnapshotSummaries?.map((s) => s.SnapshotStatus)).toEqual(['READY', 'READY']);
+    expect(snapshots.SnapshotSummaries?.[1].SnapshotName).toMatch(/^clicks-stop-/);
+
+    await client.send(
+      new StartApplicationCommand({
+        ApplicationName: 'clicks',
+        RunConfiguration: { ApplicationRestoreConfiguration: { ApplicationRestoreType: 'RESTORE_FROM_CUSTOM_SNAPSHOT', SnapshotName: 's1' } },
+      }),
+    );
+    await plane.service.idle();
+    expect(engine.launches.at(-1)?.savepointPath).toBe('file:///tmp/savepoints/savepoint-job-1-2');
+
+    await client.send(new StopApplicationCommand({ ApplicationName: 'clicks', Force: true }));
+    await plane.service.idle();
+    await client.send(new StartApplicationCommand({ ApplicationName: 'clicks' }));
+    await plane.service.idle();
+    expect(engine.launches.at(-1)?.savepointPath).toBe('file:///tmp/savepoints/savepoint-stop-job-1');
+  });
+
+  it('marks a failed snapshot FAILED and keeps the application RUNNING', async () => {
+    await running();
+    engine.failSavepoints = true;
+
+    await client.send(new CreateApplicationSnapshotCommand({ ApplicationName: 'clicks', SnapshotName: 'broken' }));
+    engine.release();
+    await plane.service.idle();
+
+    const described = await client.send(new DescribeApplicationSnapshotCommand({ ApplicationName: 'clicks', SnapshotName: 'broken' }));
+    expect(described.SnapshotDetails?.SnapshotStatus).toBe('FAILED');
+    expect(await status()).toBe('RUNNING');
+  });
+
+  it('refuses a restore from a snapshot that does not exist and snapshots when they are disabled', async () => {
+    await client.send(
+      new CreateApplicationCommand({
+        ...createRequest,
+        ApplicationConfiguration: { ...createRequest.ApplicationConfiguration, ApplicationSnapshotConfiguration: { SnapshotsEnabled: false } },
+      }),
+    );
+
+    await expect(
+      client.send(
+        new StartApplicationCommand({
+          ApplicationName: 'clicks',
+          RunConfiguration: { ApplicationRestoreConfiguration: { ApplicationRestoreType: 'RESTORE_FROM_CUSTOM_SNAPSHOT', SnapshotName: 'x' } },
+        }),
+      ),
+    ).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(
+      client.send(
+        new StartApplicationCommand({
+          ApplicationName: 'clicks',
+          RunConfiguration: { ApplicationRestoreConfiguration: { ApplicationRestoreType: 'RESTORE_FROM_CUSTOM_SNAPSHOT' } },
+        }),
+      ),
+    ).rejects.toBeInstanceOf(InvalidArgumentException);
+    await client.send(new StartApplicationCommand({ ApplicationName: 'clicks' }));
+    engine.release();
+    await plane.service.idle();
+    await expect(
+      client.send(new CreateApplicationSnapshotCommand({ ApplicationName: 'clicks', SnapshotName: 's' })),
+    ).rejects.toBeInstanceOf(InvalidApplicationConfigurationException);
+    await client.send(new StopApplicationCommand({ ApplicationName: 'clicks' }));
+    await plane.service.idle();
+    expect(engine.calls).toContain('cancel job-1');
+  });
+
+  it('increments the version on update, changes the token and rejects stale versions and tokens', async () => {
+    const created = await client.send(new CreateApplicationCommand(createRequest));
+    const token = created.ApplicationDetail?.ConditionalToken;
+
+    const updated = await client.send(
+      new UpdateApplicationCommand({
+        ApplicationName: 'clicks',
+        CurrentApplicationVersionId: 1,
+        ApplicationConfigurationUpdate: {
+          EnvironmentPropertyUpdates: { PropertyGroups: [{ PropertyGroupId: 'ClickCountJob', PropertyMap: { streams: 'kinesis' } }] },
+        },
+      }),
+    );
+
+    expect(updated.ApplicationDetail?.ApplicationVersionId).toBe(2);
+    expect(updated.ApplicationDetail?.ConditionalToken).not.toBe(token);
+    expect(updated.ApplicationDetail?.ApplicationStatus).toBe('READY');
+    const update = {
+      ApplicationName: 'clicks',
+      ApplicationConfigurationUpdate: {
+        FlinkApplicationConfigurationUpdate: {
+          ParallelismConfigurationUpdate: { ConfigurationTypeUpdate: 'CUSTOM' as const, ParallelismUpdate: 2 },
+        },
+      },
+    };
+    await expect(client.send(new UpdateApplicationCommand({ ...update, CurrentApplicationVersionId: 1 }))).rejects.toBeInstanceOf(
+      ConcurrentModificationException,
+    );
+    await expect(client.send(new UpdateApplicationCommand({ ...update, ConditionalToken: token }))).rejects.toBeInstanceOf(
+      ConcurrentModificationException,
+    );
+    await expect(client.send(new UpdateApplicationCommand(update))).rejects.toBeInstanceOf(InvalidArgumentException);
+    const third = await client.send(
+      new UpdateApplicationCommand({ ...update, ConditionalToken: updated.ApplicationDetail?.ConditionalToken }),
+    );
+    expect(third.ApplicationDetail?.ApplicationVersionId).toBe(3);
+  });
+
+  it('rescales a RUNNING application through UPDATING: savepoint, resize to ceil(p / perKPU) TaskManagers, resubmit', async () => {
+    await running();
+
+    await client.send(
+      new UpdateApplicationCommand({
+        ApplicationName: 'clicks',
+        CurrentApplicationVersionId: 1,
+        ApplicationConfigurationUpdate: {
+          FlinkApplicationConfigurationUpdate: {
+            ParallelismConfigurationUpdate: { ConfigurationTypeUpdate: 'CUSTOM', ParallelismUpdate: 3, ParallelismPerKPUUpdate: 2 },
+          },
+        },
+      }),
+    );
+    expect(await status()).toBe('UPDATING');
+    engine.release();
+    await plane.service.idle();
+
+    expect(await status()).toBe('RUNNING');
+    expect(engine.resizes.at(-1)).toEqual([2, 2]);
+    expect(engine.launches.at(-1)?.savepointPath).toBe('file:///tmp/savepoints/savepoint-stop-job-1');
+    const detail = (await client.send(new DescribeApplicationCommand({ ApplicationName: 'clicks' }))).ApplicationDetail;
+    expect(detail?.ApplicationConfigurationDescription?.FlinkApplicationConfigurationDescription?.ParallelismConfigurationDescription)
+      .toMatchObject({ Parallelism: 3, ParallelismPerKPU: 2, CurrentParallelism: 3 });
+  });
+
+  it('deletes a snapshot only with its creation timestamp', async () => {
+    await running();
+    await client.send(new CreateApplicationSnapshotCommand({ ApplicationName: 'clicks', SnapshotName: 's1' }));
+    engine.release();
+    await plane.service.idle();
+    const details = (await client.send(new DescribeApplicationSnapshotCommand({ ApplicationName: 'clicks', SnapshotName: 's1' })))
+      .SnapshotDetails;
+
+    await expect(
+      client.send(
+        new DeleteApplicationSnapshotCommand({ ApplicationName: 'clicks', SnapshotName: 's1', SnapshotCreationTimestamp: new Date(0) }),
+      ),
+    ).rejects.toBeInstanceOf(InvalidArgumentException);
+    await client.send(
+      new DeleteApplicationSnapshotCommand({
+        ApplicationName: 'clicks',
+        SnapshotName: 's1',
+        SnapshotCreationTimestamp: details?.SnapshotCreationTimestamp,
+      }),
+    );
+
+    await expect.poll(async () => (await client.send(new ListApplicationSnapshotsCommand({ ApplicationName: 'clicks' }))).SnapshotSummaries).toEqual([]);
+    expect(engine.calls).toContain('dispose file:///tmp/savepoints/savepoint-job-1-2');
+  });
+
+  it('moves a RUNNING application whose Flink job failed for good back to READY', async () => {
+    await running();
+
+    engine.jobStates.set('job-1', 'FAILED');
+
+    await expect.poll(() => status(), { timeout: 5_000 }).toBe('READY');
+  });
+
+  it('keeps its applications across a restart of the control plane', async () => {
+    await running();
+    await plane.close();
+
+    plane = await startControlPlane({ dirs: playgroundDirs(home), engine, monitorIntervalMs: 50 });
+    client.destroy();
+    client = new KinesisAnalyticsV2Client({
+      endpoint: plane.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+
+    expect(await status()).toBe('RUNNING');
+  });
+});
