@@ -32,11 +32,13 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
     throw new LocalStackError('the sqlite4java native library for Linux x86-64 is missing from the DynamoDB Local classpath');
   }
   const storage = options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory'];
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  mkdirSync(options.dataDir ?? options.logDir, { recursive: true });
   const libraryPath = native ? [`-Dsqlite4java.library.path=${path.dirname(native)}`] : [];
   const server = await startProcess({
     name: 'dynamodb-local',
     command: 'java',
+    // DynamoDB Local writes a metadata file into its working directory.
+    cwd: options.dataDir ?? options.logDir,
     args: [
       '-Xms64m',
       '-Xmx512m',

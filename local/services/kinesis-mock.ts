@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { createKinesisClient } from '../../lambdas/shared/clients';
 import { LocalStackError } from '../errors';
 import { startProcess, tcpOpen, type RunningProcess } from '../process';
 
@@ -71,14 +71,9 @@ export async function startKinesisMock(options: KinesisMockOptions): Promise<Loc
   };
 }
 
-/** A Kinesis client for kinesis-mock: HTTP/1.1 (its plain port fails large HTTP/2 requests), dummy credentials. */
+/** A Kinesis client for kinesis-mock (HTTP/1.1, as every Kinesis client of ours), with dummy credentials. */
 export function localKinesisClient(endpoint: string, region: string): KinesisClient {
-  return new KinesisClient({
-    endpoint,
-    region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    requestHandler: new NodeHttpHandler(),
-  });
+  return createKinesisClient({ endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 }
 
 async function waitForStreams(endpoint: string, region: string, names: readonly string[]): Promise<void> {

@@ -1,0 +1,263 @@
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ensureJobJar } from '../../infra/lib/job-jar';
+import type { AuditSummary } from '../../lambdas/shared/audit-query';
+import type { SupervisorArgs, SupervisorMessage, UpMessage } from '../../local/daemon-protocol';
+import { auditStack, observeStack, renderView } from '../../local/observe';
+import { playgroundDirs, repoRoot, type PlaygroundDirs } from '../../local/paths';
+import { assertPortFree, isAlive, logTail } from '../../local/process';
+import { DEFAULT_PORTS, PORT_OPTIONS, type StackOptions, type StackPorts, type StackRecord, type StreamsKind } from '../../local/stack-state';
+import { checkTools } from '../../local/tools';
+import { UsageError, type Io } from '../io';
+import { intIn, oneOf } from '../options';
+import type { RegisterCommand } from './index';
+
+export interface UpOptions {
+  readonly streams: StreamsKind;
+  readonly parallelism: number;
+  readonly parallelismPerKpu: number;
+  /** @default 1000 for Kafka, 100 for kinesis-mock (its PutRecords rate falls as a stream fills) */
+  readonly eventsPerWindow?: number;
+  readonly checkpointIntervalMs: number;
+  readonly detach: boolean;
+  /** Seconds to run once the pipeline is running; then stop after the last windows are audited. */
+  readonly duration?: number;
+  /** Where to write the final audit report (JSON). */
+  readonly report?: string;
+  readonly ports: StackPorts;
+  /** @default .playground under the repository */
+  readonly home?: string;
+}
+
+/** The final report of a `--duration` run (`--report FILE`), the same shape as `playground audit --json`. */
+export interface UpReport extends AuditSummary {
+  readonly streams: StreamsKind;
+  readonly durationSeconds?: number;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+}
+
+const DEFAULT_EVENTS_PER_WINDOW: Readonly<Record<StreamsKind, number>> = { kafka: 1000, kinesis: 100 };
+
+/** How long to wait, after the generator stopped, for its last windows to be audited. */
+const FINAL_AUDIT_TIMEOUT_MS = 180_000;
+
+function supervisorPid(dirs: PlaygroundDirs): number | undefined {
+  const file = path.join(dirs.state, 'supervisor.pid');
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8'));
+  return pid > 0 && isAlive(pid) ? pid : undefined;
+}
+
+function elapsed(since: number): string {
+  return `${((Date.now() - since) / 1000).toFixed(0).padStart(3)} s`;
+}
+
+/**
+ * `playground up`: starts the whole playground locally and shows it live; with `--detach` returns
+ * once it runs, with `--duration` stops by itself and reports the audit. Returns the exit code.
+ */
+export async function up(options: UpOptions, io: Io): Promise<number> {
+  const dirs = playgroundDirs(options.home);
+  const started = Date.now();
+  const running = supervisorPid(dirs);
+  if (running) {
+    throw new UsageError(`a local stack is already running (supervisor pid ${running}); stop it first with: npx playground down`);
+  }
+  await checkTools();
+  for (const [key, port] of Object.entries(options.ports) as [keyof StackPorts, number][]) {
+    if (key === 'kafka' && options.streams !== 'kafka') continue;
+    if (key === 'kinesis' && options.streams !== 'kinesis') continue;
+    await assertPortFree(port, PORT_OPTIONS[key].purpose, PORT_OPTIONS[key].option);
+    if (key === 'kafka') await assertPortFree(port + 1, PORT_OPTIONS[key].purpose, PORT_OPTIONS[key].option);
+    if (key === 'kinesis') await assertPortFree(port - 1, PORT_OPTIONS[key].purpose, PORT_OPTIONS[key].option);
+  }
+  ensureJobJar({ root: repoRoot }, (line) => io.out(`[${elapsed(started)}] ${line}`));
+
+  const stackOptions: StackOptions = {
+    streams: options.streams,
+    parallelism: options.parallelism,
+    parallelismPerKpu: options.parallelismPerKpu,
+    eventsPerWindow: options.eventsPerWindow ?? DEFAULT_EVENTS_PER_WINDOW[options.streams],
+    checkpointIntervalMs: options.checkpointIntervalMs,
+    ports: options.ports,
+  };
+  mkdirSync(dirs.logs, { recursive: true });
+  const supervisorLog = path.join(dirs.logs, 'supervisor.log');
+  const fd = openSync(supervisorLog, 'w');
+  const args: SupervisorArgs = { home: dirs.home, options: stackOptions };
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'local', 'daemon.ts'), JSON.stringify(args)], {
+    cwd: repoRoot,
+    detached: true,
+    stdio: ['ignore', fd, fd, 'ipc'],
+  });
+  closeSync(fd);
+  const messages: SupervisorMessage[] = [];
+  let wake: (() => void) | undefined;
+  child.on('message', (message: SupervisorMessage) => {
+    messages.push(message);
+    wake?.();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  void exited.then(() => wake?.());
+  const next = async (): Promise<SupervisorMessage | undefined> => {
+    while (messages.length === 0) {
+      if (child.exitCode !== null || child.signalCode !== null) return undefined;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+    return messages.shift();
+  };
+
+  io.out(`[${elapsed(started)}] starting the local playground (${stackOptions.streams}, parallelism ${stackOptions.parallelism}, ${stackOptions.eventsPerWindow} events per page per window); logs in ${dirs.logs}`);
+  let record: StackRecord | undefined;
+  while (!record) {
+    const message = await next();
+    if (!message) {
+      io.err(`the stack's supervisor exited during start-up; last lines of ${supervisorLog}:\n${logTail(supervisorLog)}`);
+      return 1;
+    }
+    if (message.type === 'progress') io.out(`[${elapsed(started)}] ${message.message}`);
+    if (message.type === 'failed') {
+      io.err(`start-up failed: ${message.message}`);
+      await exited;
+      return 1;
+    }
+    if (message.type === 'ready') record = message.record;
+  }
+  io.out(`[${elapsed(started)}] the playground is running: Flink Web UI ${record.endpoints.flinkRestUrl}, control plane ${record.endpoints.controlPlane}`);
+
+  if (options.detach) {
+    child.disconnect();
+    child.unref();
+    io.out('detached; stop it with: npx playground down');
+    return 0;
+  }
+
+  const runningAt = Date.now();
+  let interrupted = false;
+  const onSigint = (): void => {
+    interrupted = true;
+    wake?.();
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    const deadline = options.duration === undefined ? Infinity : runningAt + options.duration * 1000;
+    let lastPrinted = 0;
+    while (!interrupted && Date.now() < deadline && child.exitCode === null) {
+      const view = await observeStack(dirs, record);
+      const lines = renderView(view, record, Date.now() - runningAt);
+      if (io.interactive) {
+        io.out(`\x1b[2J\x1b[H${lines.join('\n')}\n\n  Ctrl-C stops everything`);
+      } else if (Date.now() - lastPrinted >= 15_000) {
+        lastPrinted = Date.now();
+        io.out(lines.slice(1, 7).join('\n'));
+      }
+      await Promise.race([sleep(Math.min(2_000, Math.max(0, deadline - Date.now()))), new Promise<void>((resolve) => (wake = resolve))]);
+    }
+    if (child.exitCode !== null) {
+      io.err(`the stack's supervisor stopped unexpectedly; last lines of ${supervisorLog}:\n${logTail(supervisorLog)}`);
+      return 1;
+    }
+    if (interrupted || options.duration === undefined) {
+      io.out('stopping the playground…');
+      return await stopSupervisor(child.pid as number, exited, io, 0);
+    }
+
+    io.out(`[${elapsed(started)}] ${options.duration} s are up: stopping the generator after its window in flight`);
+    child.send({ type: 'stop-generator' } satisfies UpMessage);
+    for (;;) {
+      const message = await next();
+      if (!message || message.type === 'generator-stopped') break;
+    }
+    const summary = await awaitFinalAudit(record, io, started);
+    const report: UpReport = {
+      ...summary,
+      streams: record.options.streams,
+      durationSeconds: options.duration,
+      startedAt: new Date(started).toISOString(),
+      finishedAt: new Date().toISOString(),
+    };
+    if (options.report) writeFileSync(options.report, `${JSON.stringify(report, null, 2)}\n`);
+    io.out(
+      `audit: ${summary.windows.exact} exact, ${summary.windows.wrong} wrong, ${summary.windows.missing} missing, ${summary.windows.pending} pending windows; ${summary.duplicates} duplicates; latency p50 ${summary.latencyMs.p50 ?? '–'} ms, p99 ${summary.latencyMs.p99 ?? '–'} ms; ${summary.events.generated} events generated`,
+    );
+    for (const window of summary.nonExact) io.out(`  ${window.verdict.padEnd(7)} ${window.windowStart}  ${window.reason}`);
+    const verified = summary.windows.exact > 0 && summary.windows.wrong === 0 && summary.windows.missing === 0 && summary.windows.pending === 0;
+    if (!verified) io.err('the run was not verified exact: see the windows above');
+    return await stopSupervisor(child.pid as number, exited, io, verified ? 0 : 1);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
+/** Waits until every window the generator sent has a verdict (or the timeout passes). */
+async function awaitFinalAudit(record: StackRecord, io: Io, started: number): Promise<AuditSummary> {
+  const deadline = Date.now() + FINAL_AUDIT_TIMEOUT_MS;
+  let summary = await auditStack(record);
+  while (summary.windows.pending > 0 && Date.now() < deadline) {
+    io.out(`[${elapsed(started)}] waiting for the last ${summary.windows.pending} window(s) to be audited…`);
+    await sleep(5_000);
+    summary = await auditStack(record);
+  }
+  return summary;
+}
+
+async function stopSupervisor(pid: number, exited: Promise<number | null>, io: Io, code: number): Promise<number> {
+  process.kill(pid, 'SIGTERM');
+  const stopped = await Promise.race([exited.then(() => true), sleep(120_000).then(() => false)]);
+  if (!stopped) {
+    io.err(`the supervisor (pid ${pid}) did not stop within 120 s; run: npx playground down`);
+    return 1;
+  }
+  io.out('stopped; nothing of the playground is left running');
+  return code;
+}
+
+export const registerUp: RegisterCommand = (program, io, setExit) => {
+  program
+    .command('up')
+    .description('Start the whole playground locally: Flink, Kafka (or kinesis-mock), DynamoDB Local, control plane, generator and auditor')
+    .option('--streams <kind>', 'kafka or kinesis (kinesis-mock)', oneOf<StreamsKind>('kafka', 'kinesis'), 'kafka')
+    .option('--parallelism <n>', 'the job parallelism', intIn(1, 64), 1)
+    .option('--parallelism-per-kpu <n>', 'slots per TaskManager (one TaskManager per KPU)', intIn(1, 8), 1)
+    .option('--events-per-window <n>', 'events per page per 15 s window (default 1000; 100 with kinesis)', intIn(1, 100_000))
+    .option('--checkpoint-interval <ms>', 'checkpoint interval of the application', intIn(1_000, 3_600_000), 10_000)
+    .option('--detach', 'return once the playground is running', false)
+    .option('--duration <seconds>', 'run this long once the pipeline is running, then stop and report the audit', intIn(1, 86_400))
+    .option('--report <file>', 'write the final audit report as JSON (with --duration)')
+    .option('--flink-port <port>', PORT_OPTIONS.flink.purpose, intIn(1024, 65535), DEFAULT_PORTS.flink)
+    .option('--kafka-port <port>', PORT_OPTIONS.kafka.purpose, intIn(1024, 65534), DEFAULT_PORTS.kafka)
+    .option('--kinesis-port <port>', PORT_OPTIONS.kinesis.purpose, intIn(1025, 65535), DEFAULT_PORTS.kinesis)
+    .option('--dynamodb-port <port>', PORT_OPTIONS.dynamodb.purpose, intIn(1024, 65535), DEFAULT_PORTS.dynamodb)
+    .option('--control-plane-port <port>', PORT_OPTIONS.controlPlane.purpose, intIn(1024, 65535), DEFAULT_PORTS.controlPlane)
+    .action(async (flags: Record<string, unknown>) => {
+      if (flags.report && flags.duration === undefined) throw new UsageError('--report needs --duration (the report is written when the run ends)');
+      if (flags.detach && flags.duration !== undefined) throw new UsageError('--detach and --duration cannot be combined');
+      setExit(
+          await up(
+            {
+              streams: flags.streams as StreamsKind,
+              parallelism: flags.parallelism as number,
+              parallelismPerKpu: flags.parallelismPerKpu as number,
+              eventsPerWindow: flags.eventsPerWindow as number | undefined,
+              checkpointIntervalMs: flags.checkpointInterval as number,
+              detach: Boolean(flags.detach),
+              duration: flags.duration as number | undefined,
+              report: flags.report as string | undefined,
+              ports: {
+                flink: flags.flinkPort as number,
+                kafka: flags.kafkaPort as number,
+                kinesis: flags.kinesisPort as number,
+                dynamodb: flags.dynamodbPort as number,
+                controlPlane: flags.controlPlanePort as number,
+              },
+            },
+            io,
+          ),
+        );
+    });
+};

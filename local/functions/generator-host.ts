@@ -1,0 +1,38 @@
+/**
+ * The generator's local runtime: a process that invokes the unchanged generator handler on a
+ * schedule with EventBridge's event shape, as the schedule rule does on AWS.
+ *
+ * Configuration (environment, set by the local stack): the generator's own variables (see
+ * lambdas/shared/config.ts) plus PLAYGROUND_SCHEDULE_MS (the schedule's period) and AWS_REGION.
+ * On SIGTERM it stops scheduling and lets invocations in flight finish, so no window is left
+ * half-sent.
+ */
+import { lambdaContext, scheduledEvent } from './lambda-shapes';
+
+const periodMs = Number(process.env.PLAYGROUND_SCHEDULE_MS ?? '60000');
+const region = process.env.AWS_REGION ?? 'us-east-1';
+const { handler } = await import('../../lambdas/generator');
+
+const inFlight = new Set<Promise<unknown>>();
+const first = Date.now();
+let tick = 0;
+let timer: NodeJS.Timeout | undefined;
+
+function invoke(): void {
+  const scheduled = first + tick * periodMs;
+  tick += 1;
+  const invocation = handler(scheduledEvent(scheduled, region, 'generator-schedule'), lambdaContext('generator'))
+    .then((result) => process.stdout.write(`${JSON.stringify({ level: 'INFO', message: 'invocation done', result })}\n`))
+    .catch((error: unknown) =>
+      process.stdout.write(`${JSON.stringify({ level: 'ERROR', message: 'invocation failed', error: String(error) })}\n`),
+    )
+    .finally(() => inFlight.delete(invocation));
+  inFlight.add(invocation);
+  timer = setTimeout(invoke, Math.max(0, first + tick * periodMs - Date.now()));
+}
+
+process.once('SIGTERM', () => {
+  clearTimeout(timer);
+  void Promise.allSettled([...inFlight]).then(() => process.exit(0));
+});
+invoke();
