@@ -6,6 +6,7 @@ import com.example.playground.clickcount.records.ClickEventStatistics;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -20,7 +21,8 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 /**
  * Writes statistics to the output stream by ARN with PutRecords, partition key = page. Buffered
- * records are flushed before every checkpoint completes, so the sink is at-least-once: a replay after
+ * records are flushed at the latest {@link Writer#MAX_BUFFER_MILLIS} after they arrive and before
+ * every checkpoint completes, so the sink is at-least-once: a replay after
  * a failure may write a window's result again (the auditor tolerates duplicates).
  */
 public final class KinesisStatisticsSink implements Sink<ClickEventStatistics> {
@@ -35,7 +37,7 @@ public final class KinesisStatisticsSink implements Sink<ClickEventStatistics> {
 
     @Override
     public SinkWriter<ClickEventStatistics> createWriter(WriterInitContext context) {
-        return new Writer(config, KinesisClientFactory.create(config));
+        return new Writer(config, KinesisClientFactory.create(config), context.getProcessingTimeService());
     }
 
     static final class Writer implements SinkWriter<ClickEventStatistics> {
@@ -43,14 +45,30 @@ public final class KinesisStatisticsSink implements Sink<ClickEventStatistics> {
         private static final Logger LOG = LoggerFactory.getLogger(Writer.class);
         static final int MAX_BATCH = 500;
         static final int MAX_ATTEMPTS = 10;
+        /** Longest time a result waits in the buffer (checkpoints may be rare or disabled). */
+        static final long MAX_BUFFER_MILLIS = 500;
 
         private final KinesisConfig config;
         private final KinesisAsyncClient client;
+        private final ProcessingTimeService timers;
         private final List<PutRecordsRequestEntry> buffer = new ArrayList<>();
+        private boolean timerPending;
 
-        Writer(KinesisConfig config, KinesisAsyncClient client) {
+        Writer(KinesisConfig config, KinesisAsyncClient client, ProcessingTimeService timers) {
             this.config = config;
             this.client = client;
+            this.timers = timers;
+        }
+
+        private void scheduleFlush() {
+            if (timerPending || timers == null) {
+                return;
+            }
+            timerPending = true;
+            timers.registerTimer(timers.getCurrentProcessingTime() + MAX_BUFFER_MILLIS, time -> {
+                timerPending = false;
+                flush(false);
+            });
         }
 
         @Override
@@ -61,6 +79,8 @@ public final class KinesisStatisticsSink implements Sink<ClickEventStatistics> {
                     .build());
             if (buffer.size() >= MAX_BATCH) {
                 flush(false);
+            } else {
+                scheduleFlush();
             }
         }
 
