@@ -1,0 +1,205 @@
+import { Arn, ArnFormat, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as msk from 'aws-cdk-lib/aws-msk';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { acknowledge } from '../nag';
+
+/** The IAM-authenticated TLS port of MSK brokers. */
+export const MSK_IAM_PORT = 9098;
+
+export interface MskClusterProps {
+  readonly vpc: ec2.IVpc;
+  /** MSK Serverless instead of a provisioned cluster. @default false */
+  readonly serverless?: boolean;
+  /** Topics to create (provisioned clusters: `AWS::MSK::Topic`). @default ['input', 'output'] */
+  readonly topics?: readonly string[];
+  /** Provisioned broker instance type. @default 'kafka.t3.small' */
+  readonly instanceType?: string;
+  /** Provisioned Kafka version (3.6 or later for `AWS::MSK::Topic`). @default '3.8.x' */
+  readonly kafkaVersion?: string;
+}
+
+/**
+ * An MSK cluster (provisioned: two small brokers; or serverless) with IAM authentication and TLS only,
+ * its security group, its topics (provisioned) and its IAM bootstrap broker string.
+ */
+export class MskCluster extends Construct implements ec2.IConnectable {
+  public readonly clusterArn: string;
+  public readonly clusterName: string;
+  public readonly serverless: boolean;
+  public readonly securityGroup: ec2.SecurityGroup;
+  public readonly connections: ec2.Connections;
+  /** The SASL/IAM bootstrap broker string (`host:9098,…`). */
+  public readonly bootstrapBrokers: string;
+  public readonly vpc: ec2.IVpc;
+  public readonly subnets: ec2.SelectedSubnets;
+
+  constructor(scope: Construct, id: string, props: MskClusterProps) {
+    super(scope, id);
+    this.vpc = props.vpc;
+    this.serverless = props.serverless ?? false;
+    this.subnets = props.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'MSK brokers of the Managed Flink Playground',
+      allowAllOutbound: false,
+    });
+    this.connections = new ec2.Connections({
+      securityGroups: [this.securityGroup],
+      defaultPort: ec2.Port.tcp(MSK_IAM_PORT),
+    });
+    // Derived from the stack name (unique per account and region), so that IAM ARNs of this
+    // cluster's topics, groups and transactional ids are known at synth time.
+    const clusterName = `${Stack.of(this).stackName}-${id}`.slice(0, 64);
+    this.clusterName = clusterName;
+
+    if (this.serverless) {
+      const cluster = new msk.CfnServerlessCluster(this, 'Cluster', {
+        clusterName,
+        clientAuthentication: { sasl: { iam: { enabled: true } } },
+        vpcConfigs: [{ subnetIds: this.subnets.subnetIds, securityGroups: [this.securityGroup.securityGroupId] }],
+      });
+      cluster.applyRemovalPolicy(RemovalPolicy.DESTROY);
+      this.clusterArn = cluster.attrArn;
+    } else {
+      const brokerLogs = new logs.LogGroup(this, 'BrokerLogs', {
+        retention: logs.RetentionDays.ONE_WEEK,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      const cluster = new msk.CfnCluster(this, 'Cluster', {
+        clusterName,
+        kafkaVersion: props.kafkaVersion ?? '3.8.x',
+        numberOfBrokerNodes: this.subnets.subnetIds.length,
+        brokerNodeGroupInfo: {
+          instanceType: props.instanceType ?? 'kafka.t3.small',
+          clientSubnets: this.subnets.subnetIds,
+          securityGroups: [this.securityGroup.securityGroupId],
+          storageInfo: { ebsStorageInfo: { volumeSize: 10 } },
+        },
+        clientAuthentication: { sasl: { iam: { enabled: true } }, unauthenticated: { enabled: false } },
+        encryptionInfo: { encryptionInTransit: { clientBroker: 'TLS', inCluster: true } },
+        loggingInfo: { brokerLogs: { cloudWatchLogs: { enabled: true, logGroup: brokerLogs.logGroupName } } },
+      });
+      cluster.applyRemovalPolicy(RemovalPolicy.DESTROY);
+      this.clusterArn = cluster.attrArn;
+      for (const topic of props.topics ?? ['input', 'output']) {
+        const resource = new msk.CfnTopic(this, `Topic-${topic}`, {
+          clusterArn: cluster.attrArn,
+          topicName: topic,
+          partitionCount: 2,
+          replicationFactor: Math.min(2, this.subnets.subnetIds.length),
+        });
+        resource.applyRemovalPolicy(RemovalPolicy.DESTROY);
+      }
+    }
+
+    const brokers = new cr.AwsCustomResource(this, 'BootstrapBrokers', {
+      onUpdate: {
+        service: 'Kafka',
+        action: 'getBootstrapBrokers',
+        parameters: { ClusterArn: this.clusterArn },
+        physicalResourceId: cr.PhysicalResourceId.of(this.clusterArn),
+        outputPaths: ['BootstrapBrokerStringSaslIam'],
+      },
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({ actions: ['kafka:GetBootstrapBrokers'], resources: [this.clusterArn] }),
+      ]),
+      installLatestAwsSdk: false,
+    });
+    this.bootstrapBrokers = brokers.getResponseField('BootstrapBrokerStringSaslIam');
+  }
+
+  private kafkaArn(resource: 'topic' | 'group' | 'transactional-id', name: string, anyUuid = false): string {
+    // arn:aws:kafka:region:account:cluster/<name>/<uuid>
+    const uuid = anyUuid ? '*' : Fn.select(2, Fn.split('/', this.clusterArn));
+    return Arn.format(
+      { service: 'kafka', resource, resourceName: `${this.clusterName}/${uuid}/${name}`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME },
+      Stack.of(this),
+    );
+  }
+
+  /**
+   * Opens the brokers' IAM port to a security group. The rule is created in `scope` (the
+   * client's stack), so that the stateful stack never depends on a stateless one.
+   */
+  public allowClient(scope: Construct, id: string, client: ec2.ISecurityGroup, description: string): void {
+    new ec2.CfnSecurityGroupIngress(scope, id, {
+      groupId: this.securityGroup.securityGroupId,
+      sourceSecurityGroupId: client.securityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: MSK_IAM_PORT,
+      toPort: MSK_IAM_PORT,
+      description,
+    });
+  }
+
+  /** ARN of a topic of this cluster. */
+  public topicArn(topic: string): string {
+    return this.kafkaArn('topic', topic);
+  }
+
+  /** ARN of a consumer group of this cluster. */
+  public groupArn(group: string): string {
+    return this.kafkaArn('group', group);
+  }
+
+  /** Lets the grantee connect with IAM authentication. */
+  public grantConnect(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'],
+      resourceArns: [this.clusterArn],
+    });
+  }
+
+  /** Lets the grantee consume `topic` as consumer group `group`. */
+  public grantConsume(grantee: iam.IGrantable, topic: string, group: string): void {
+    this.grantConnect(grantee);
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
+      resourceArns: [this.topicArn(topic)],
+    });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
+      resourceArns: [this.groupArn(group)],
+    });
+  }
+
+  /**
+   * Lets the grantee produce to `topic`; with `transactions`, also with transactional ids
+   * (Flink's exactly-once Kafka sink) of the given prefix.
+   */
+  public grantProduce(grantee: iam.IGrantable, topic: string, transactionalIdPrefix?: string): void {
+    this.grantConnect(grantee);
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
+      resourceArns: [this.topicArn(topic)],
+    });
+    if (transactionalIdPrefix !== undefined) {
+      // A separate policy so the acknowledgement of its wildcard covers nothing else.
+      const principal = grantee.grantPrincipal;
+      const scope = principal instanceof Construct ? principal : this;
+      const policy = new iam.Policy(scope, `KafkaTransactions${scope.node.children.length}`, {
+        statements: [
+          new iam.PolicyStatement({
+            actions: ['kafka-cluster:DescribeTransactionalId', 'kafka-cluster:AlterTransactionalId'],
+            resources: [this.kafkaArn('transactional-id', `${transactionalIdPrefix}*`, true)],
+          }),
+        ],
+      });
+      if (principal instanceof iam.Role) policy.attachToRole(principal);
+      acknowledge(
+        policy,
+        'AwsSolutions-IAM5',
+        "Flink's exactly-once Kafka sink generates transactional ids from a prefix; the grant covers only the transactional ids of clusters with this cluster's name",
+        [`Resource::arn:<AWS::Partition>:kafka:<AWS::Region>:<AWS::AccountId>:transactional-id/${this.clusterName}/*/${transactionalIdPrefix}*`],
+      );
+    }
+  }
+}

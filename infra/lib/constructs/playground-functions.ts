@@ -1,0 +1,186 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { acknowledge, MANAGED_POLICY } from '../nag';
+import { join } from 'node:path';
+import { KAFKA_GROUPS, KAFKA_TOPICS, type PlaygroundStreams } from '../streams';
+
+/** The CloudWatch namespace of the generator's and auditor's EMF metrics. */
+export const METRICS_NAMESPACE = 'ManagedFlinkPlayground';
+/** `POWERTOOLS_SERVICE_NAME` of the generator, and of the auditor and the sweep (one service). */
+export const SERVICE_NAMES = { generator: 'generator', auditor: 'auditor' } as const;
+
+export interface PlaygroundFunctionsProps {
+  /** The repository root (handlers under `lambdas/`, `package-lock.json`). */
+  readonly root: string;
+  readonly streams: PlaygroundStreams;
+  readonly ledger: dynamodb.ITable;
+  readonly audit: dynamodb.ITable;
+  /** @default 1000 */
+  readonly eventsPerWindow?: number;
+  /** Whether the generator's schedule is enabled. @default true */
+  readonly generatorEnabled?: boolean;
+  /** @default 4 */
+  readonly windowsPerInvocation?: number;
+  /** @default 120 */
+  readonly gracePeriodSeconds?: number;
+}
+
+/**
+ * The generator (scheduled every minute), the auditor (event source mapping on the output stream or
+ * topic) and the audit sweep (scheduled), bundled from `lambdas/` with the locally installed esbuild.
+ */
+export class PlaygroundFunctions extends Construct {
+  public readonly generator: nodejs.NodejsFunction;
+  public readonly auditor: nodejs.NodejsFunction;
+  public readonly sweep: nodejs.NodejsFunction;
+  public readonly generatorSchedule: events.Rule;
+  public readonly sweepSchedule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: PlaygroundFunctionsProps) {
+    super(scope, id);
+    const eventsPerWindow = props.eventsPerWindow ?? 1000;
+    const windowsPerInvocation = props.windowsPerInvocation ?? 4;
+    if (!Number.isInteger(eventsPerWindow) || eventsPerWindow < 1) throw new Error(`eventsPerWindow must be a positive integer, got ${eventsPerWindow}`);
+    if (!Number.isInteger(windowsPerInvocation) || windowsPerInvocation < 1) {
+      throw new Error(`windowsPerInvocation must be a positive integer, got ${windowsPerInvocation}`);
+    }
+    const { streams } = props;
+    const msk = streams.kind === 'msk' ? streams.cluster : undefined;
+
+    const auditEnv = {
+      AUDIT_TABLE_NAME: props.audit.tableName,
+      LEDGER_TABLE_NAME: props.ledger.tableName,
+      GRACE_PERIOD_SECONDS: String(props.gracePeriodSeconds ?? 120),
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.auditor,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    };
+    const generatorEnv: Record<string, string> = {
+      STREAMS: streams.kind === 'kinesis' ? 'kinesis' : 'kafka',
+      LEDGER_TABLE_NAME: props.ledger.tableName,
+      EVENTS_PER_WINDOW: String(eventsPerWindow),
+      WINDOWS_PER_INVOCATION: String(windowsPerInvocation),
+      RATE_MODE: 'paced',
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.generator,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      ...(streams.kind === 'kinesis'
+        ? { INPUT_STREAM_NAME: streams.input.streamName }
+        : { KAFKA_BOOTSTRAP_SERVERS: streams.cluster.bootstrapBrokers, INPUT_TOPIC: KAFKA_TOPICS.input, KAFKA_AUTH: 'iam' }),
+    };
+
+    // The generator paces whole windows in real time: `windowsPerInvocation` × 15 s plus headroom.
+    this.generator = this.function('Generator', props.root, 'generator.ts', {
+      environment: generatorEnv,
+      timeout: Duration.seconds(windowsPerInvocation * 15 + 60),
+      memorySize: 512,
+      vpc: msk?.vpc,
+      vpcSubnets: msk ? { subnets: msk.subnets.subnets } : undefined,
+    });
+    this.auditor = this.function('Auditor', props.root, 'auditor.ts', {
+      environment: auditEnv,
+      timeout: Duration.seconds(60),
+      memorySize: 256,
+    });
+    this.sweep = this.function('AuditSweep', props.root, 'audit-sweep.ts', {
+      environment: auditEnv,
+      timeout: Duration.seconds(60),
+      memorySize: 256,
+    });
+
+    props.ledger.grantReadWriteData(this.generator);
+    props.ledger.grantReadData(this.auditor);
+    props.audit.grantReadWriteData(this.auditor);
+    props.ledger.grantReadData(this.sweep);
+    props.audit.grantReadWriteData(this.sweep);
+
+    if (streams.kind === 'kinesis') {
+      streams.input.grantWrite(this.generator);
+      this.auditor.addEventSource(
+        new sources.KinesisEventSource(streams.output, {
+          startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+          batchSize: 100,
+          maxBatchingWindow: Duration.seconds(1),
+          reportBatchItemFailures: true,
+          bisectBatchOnError: true,
+          retryAttempts: 10,
+        }),
+      );
+    } else {
+      const cluster = streams.cluster;
+      cluster.grantProduce(this.generator, KAFKA_TOPICS.input);
+      cluster.allowClient(this, 'GeneratorToKafka', this.generator.connections.securityGroups[0], 'generator to MSK (IAM/TLS)');
+      cluster.grantConsume(this.auditor, KAFKA_TOPICS.output, KAFKA_GROUPS.auditor);
+      this.auditor.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeClusterDynamicConfiguration'], resources: [cluster.clusterArn] }),
+      );
+      this.auditor.addEventSource(
+        new sources.ManagedKafkaEventSource({
+          clusterArn: cluster.clusterArn,
+          topic: KAFKA_TOPICS.output,
+          consumerGroupId: KAFKA_GROUPS.auditor,
+          startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+          batchSize: 100,
+          maxBatchingWindow: Duration.seconds(1),
+        }),
+      );
+      acknowledge(this.auditor, 'AwsSolutions-IAM4', 'ManagedKafkaEventSource attaches AWSLambdaMSKExecutionRole: the MSK event source mapping creates ENIs in the cluster VPC', [
+        MANAGED_POLICY.mskExecution,
+      ]);
+      acknowledge(this.generator, 'AwsSolutions-IAM4', 'A function in a VPC needs AWSLambdaVPCAccessExecutionRole to manage its ENIs', [MANAGED_POLICY.vpcAccess]);
+    }
+
+    this.generatorSchedule = new events.Rule(this, 'GeneratorSchedule', {
+      description: 'Runs the click generator every minute (the `generator` context switch)',
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      enabled: props.generatorEnabled ?? true,
+      targets: [new targets.LambdaFunction(this.generator, { retryAttempts: 0 })],
+    });
+    this.sweepSchedule = new events.Rule(this, 'SweepSchedule', {
+      description: 'Marks windows without complete results after the grace period as missing',
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      targets: [new targets.LambdaFunction(this.sweep, { retryAttempts: 2 })],
+    });
+
+    for (const fn of [this.generator, this.auditor, this.sweep]) {
+      acknowledge(fn, 'AwsSolutions-IAM4', 'AWSLambdaBasicExecutionRole only lets the function write its CloudWatch logs', [MANAGED_POLICY.basicExecution]);
+      acknowledge(fn, 'AwsSolutions-L1', 'The handlers target Node.js 22, the Lambda runtime the project builds and tests against');
+    }
+  }
+
+  private function(id: string, root: string, file: string, options: Partial<nodejs.NodejsFunctionProps>): nodejs.NodejsFunction {
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, {
+      retention: logs.RetentionDays.ONE_WEEK,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const { environment, ...rest } = options;
+    return new nodejs.NodejsFunction(this, id, {
+      entry: join(root, 'lambdas', file),
+      handler: 'handler',
+      projectRoot: root,
+      depsLockFilePath: join(root, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      logGroup,
+      tracing: lambda.Tracing.DISABLED,
+      bundling: {
+        forceDockerBundling: false,
+        format: nodejs.OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        mainFields: ['module', 'main'],
+        // ESM bundles of CommonJS dependencies (kafkajs) still call require().
+        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+      ...rest,
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...environment },
+    });
+  }
+}

@@ -1,0 +1,59 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { FlinkApplication } from '../constructs/flink-application';
+import { acknowledgeAwsCustomResourceProvider } from '../nag';
+import { StartApplication } from '../constructs/start-application';
+import { jobPropertyGroups } from '../job-properties';
+import { KAFKA_GROUPS, KAFKA_TOPICS, type PlaygroundStreams } from '../streams';
+
+export interface ApplicationStackProps extends StackProps {
+  readonly streams: PlaygroundStreams;
+  /** Path of the job jar. */
+  readonly jarPath: string;
+  /** @default 1 */
+  readonly parallelism?: number;
+  /** @default 1 */
+  readonly parallelismPerKpu?: number;
+  /** @default false */
+  readonly autoScaling?: boolean;
+  /** @default 60000 */
+  readonly checkpointIntervalMs?: number;
+  /** Start the application after deploy. @default true */
+  readonly startApplication?: boolean;
+}
+
+/** The Managed Service for Apache Flink application running ClickCountJob. */
+export class ApplicationStack extends Stack {
+  public readonly application: FlinkApplication;
+
+  constructor(scope: Construct, id: string, props: ApplicationStackProps) {
+    super(scope, id, props);
+    const { streams } = props;
+    const msk = streams.kind === 'msk' ? streams.cluster : undefined;
+    this.application = new FlinkApplication(this, 'ClickCountJob', {
+      jarPath: props.jarPath,
+      propertyGroups: jobPropertyGroups(streams, this.region),
+      parallelism: props.parallelism,
+      parallelismPerKpu: props.parallelismPerKpu,
+      autoScaling: props.autoScaling,
+      checkpointIntervalMs: props.checkpointIntervalMs,
+      vpc: msk?.vpc,
+      vpcSubnets: msk ? { subnets: msk.subnets.subnets } : undefined,
+    });
+    const role = this.application.role;
+    if (streams.kind === 'kinesis') {
+      streams.input.grantRead(role);
+      streams.output.grantWrite(role);
+    } else {
+      streams.cluster.grantConsume(role, KAFKA_TOPICS.input, KAFKA_GROUPS.job);
+      // Flink's exactly-once Kafka sink writes through transactions with generated ids.
+      streams.cluster.grantProduce(role, KAFKA_TOPICS.output, '');
+      streams.cluster.allowClient(this, 'ApplicationToKafka', this.application.securityGroup!, 'Managed Flink to MSK (IAM/TLS)');
+    }
+    if (props.startApplication ?? true) {
+      new StartApplication(this, 'Start', { application: this.application, triggers: [this.application.jar.assetHash] });
+      acknowledgeAwsCustomResourceProvider(this);
+    }
+    new CfnOutput(this, 'ApplicationName', { value: this.application.applicationName, description: 'Managed Flink application' });
+  }
+}
