@@ -244,6 +244,11 @@ export class FlinkRestClient {
     return this.request('GET', `/jobs/${jobId}/checkpoints`);
   }
 
+  /** The job's checkpointing configuration (interval, mode, …) as Flink applies it. */
+  checkpointConfig(jobId: string): Promise<{ readonly mode: string; readonly interval: number; readonly min_pause: number }> {
+    return this.request('GET', `/jobs/${jobId}/checkpoints/config`);
+  }
+
   /** Job metrics (`/jobs/:id/metrics?get=…`); without names, the available metric ids. */
   jobMetrics(jobId: string, names: readonly string[] = []): Promise<Metric[]> {
     return this.request('GET', `/jobs/${jobId}/metrics${metricQuery(names)}`);
@@ -252,6 +257,13 @@ export class FlinkRestClient {
   /** Metrics of one job vertex (operator chain), aggregated per subtask id. */
   vertexMetrics(jobId: string, vertexId: string, names: readonly string[] = []): Promise<Metric[]> {
     return this.request('GET', `/jobs/${jobId}/vertices/${vertexId}/metrics${metricQuery(names)}`);
+  }
+
+  /** Metrics of a vertex summed over its subtasks (e.g. numRecordsInPerSecond of the whole operator). */
+  async vertexMetricSums(jobId: string, vertexId: string, names: readonly string[]): Promise<Record<string, number>> {
+    const query = `?get=${names.map(encodeURIComponent).join(',')}&agg=sum`;
+    const metrics = await this.request<{ id: string; sum?: number }[]>('GET', `/jobs/${jobId}/vertices/${vertexId}/subtasks/metrics${query}`);
+    return Object.fromEntries(metrics.filter((m) => typeof m.sum === 'number').map((m) => [m.id, m.sum as number]));
   }
 
   taskManagerMetrics(taskManagerId: string, names: readonly string[] = []): Promise<Metric[]> {
