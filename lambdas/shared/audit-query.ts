@@ -67,6 +67,9 @@ async function scanAll(
  * windows without one are judged now (pending, or missing after the grace period).
  */
 export async function queryAudit(doc: DynamoDBDocumentClient, query: AuditQuery): Promise<AuditSummary> {
+  if (!(Number.isFinite(query.fromMs) && Number.isFinite(query.toMs) && query.fromMs < query.toMs)) {
+    throw new RangeError(`queryAudit: fromMs (${query.fromMs}) must be a time before toMs (${query.toMs})`);
+  }
   const nowMs = query.nowMs ?? Date.now();
   const graceMs = (query.gracePeriodSeconds ?? 120) * 1000;
   const fromIso = toIso(query.fromMs);

@@ -10,6 +10,7 @@ export * from './ledger';
 export * from './stream-writer';
 export * from './kinesis-writer';
 export * from './kafka-writer';
+export * from './writers';
 export * from './generator';
 export * from './verdicts';
 export * from './audit';

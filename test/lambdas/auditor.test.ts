@@ -258,4 +258,9 @@ describe('auditor', () => {
     ]);
     expect(summary.nonExact[1].counts).toMatchObject({ '/help': 1000, '/news': null });
   });
+
+  it('rejects an empty or inverted time range', async () => {
+    const query = { ledgerTableName: 'ledger', auditTableName: 'audit', fromMs: W_END_MS, toMs: W_END_MS };
+    await expect(queryAudit(ddb.client(), query)).rejects.toThrow(RangeError);
+  });
 });
