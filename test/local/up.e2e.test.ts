@@ -1,0 +1,50 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { UpReport } from '../../cli/commands/up';
+import { freePort, tcpOpen } from '../../local/process';
+import { runCli } from '../support/cli';
+
+const home = mkdtempSync(path.join(os.tmpdir(), 'playground-e2e-'));
+
+afterAll(async () => {
+  // Whatever happened, leave no process behind.
+  await runCli(['down', '--home', home], { timeoutMs: 180_000 });
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe('playground up (Kafka, the default)', () => {
+  it('runs the whole pipeline, audits every closed window exact, and stops everything', async () => {
+    // Prepare: ports of our own, so a playground the user runs is not disturbed.
+    const ports = { flink: await freePort(), kafka: await freePort(), dynamodb: await freePort(), controlPlane: await freePort() };
+    const reportFile = path.join(home, 'report.json');
+
+    // Act
+    const result = await runCli(
+      [
+        'up',
+        '--home', home,
+        '--duration', '50',
+        '--report', reportFile,
+        '--flink-port', String(ports.flink),
+        '--kafka-port', String(ports.kafka),
+        '--dynamodb-port', String(ports.dynamodb),
+        '--control-plane-port', String(ports.controlPlane),
+      ],
+      { timeoutMs: 900_000 },
+    );
+
+    // Assess
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as UpReport;
+    expect(report.windows.exact).toBeGreaterThanOrEqual(2);
+    expect(report.windows.wrong).toBe(0);
+    expect(report.windows.missing).toBe(0);
+    expect(report.windows.pending).toBe(0);
+    expect(report.events.generated).toBe(report.windows.exact * 6 * 1000);
+    expect(report.latencyMs.p50).toBeGreaterThan(0);
+    expect(result.stdout).toContain('nothing of the playground is left running');
+    for (const port of Object.values(ports)) expect(await tcpOpen(port)).toBe(false);
+  }, 900_000);
+});
