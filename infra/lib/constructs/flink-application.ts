@@ -73,7 +73,7 @@ export class FlinkApplication extends Construct implements iam.IGrantable {
       retention: logs.RetentionDays.ONE_WEEK,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const logStream = this.logGroup.addStream('Stream');
+    const logStream = new logs.LogStream(this, 'LogStream', { logGroup: this.logGroup, removalPolicy: RemovalPolicy.DESTROY });
     const logStreamArn = Arn.format(
       {
         service: 'logs',

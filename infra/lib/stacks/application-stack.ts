@@ -46,8 +46,9 @@ export class ApplicationStack extends Stack {
       streams.output.grantWrite(role);
     } else {
       streams.cluster.grantConsume(role, KAFKA_TOPICS.input, KAFKA_GROUPS.job);
-      // Flink's exactly-once Kafka sink writes through transactions with generated ids.
-      streams.cluster.grantProduce(role, KAFKA_TOPICS.output, '');
+      // The job's default delivery guarantee is AT_LEAST_ONCE (the auditor counts duplicates), so no
+      // transactional-id grant; with `delivery.guarantee=EXACTLY_ONCE` pass its `transactional.id.prefix`.
+      streams.cluster.grantProduce(role, KAFKA_TOPICS.output);
       streams.cluster.allowClient(this, 'ApplicationToKafka', this.application.securityGroup!, 'Managed Flink to MSK (IAM/TLS)');
     }
     if (props.startApplication ?? true) {
