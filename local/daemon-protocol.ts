@@ -4,11 +4,7 @@ import type { StackOptions, StackRecord } from './stack-state';
 export type SupervisorMessage =
   | { readonly type: 'progress'; readonly message: string }
   | { readonly type: 'ready'; readonly record: StackRecord }
-  | { readonly type: 'failed'; readonly message: string }
-  | { readonly type: 'generator-stopped'; readonly at: string };
-
-/** Messages `playground up` sends to the supervisor. */
-export type UpMessage = { readonly type: 'stop-generator' };
+  | { readonly type: 'failed'; readonly message: string };
 
 /** The supervisor's only argument: where it keeps its files and how to run the stack. */
 export interface SupervisorArgs {

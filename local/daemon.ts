@@ -5,7 +5,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { SupervisorArgs, SupervisorMessage, UpMessage } from './daemon-protocol';
+import type { SupervisorArgs, SupervisorMessage } from './daemon-protocol';
 import { playgroundDirs } from './paths';
 import { startStack, type RunningStack } from './stack';
 import { removeStackRecord, writeStackRecord } from './stack-state';
@@ -39,11 +39,6 @@ async function shutdown(code: number): Promise<never> {
 
 process.on('SIGTERM', () => void shutdown(0));
 process.on('SIGINT', () => void shutdown(0));
-process.on('message', (message: UpMessage) => {
-  if (message.type === 'stop-generator' && stack) {
-    void stack.stopGenerator().then(() => send({ type: 'generator-stopped', at: new Date().toISOString() }));
-  }
-});
 
 try {
   stack = await startStack(dirs, args.options, (message) => send({ type: 'progress', message }));

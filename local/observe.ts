@@ -20,15 +20,15 @@ export interface StackView {
   readonly webUi: string;
 }
 
-/** The audit of every window since the stack started. */
-export async function auditStack(record: StackRecord, sinceMs?: number): Promise<AuditSummary> {
+/** The audit of the windows starting in [fromMs, toMs); by default every window since the stack started. */
+export async function auditStack(record: StackRecord, range: { fromMs?: number; toMs?: number } = {}): Promise<AuditSummary> {
   const doc = createDocumentClient({ endpoint: record.endpoints.dynamodb, region: record.region, credentials: LOCAL_CREDENTIALS });
   try {
     return await queryAudit(doc, {
       ledgerTableName: record.tables.ledger,
       auditTableName: record.tables.audit,
-      fromMs: sinceMs ?? Date.parse(record.startedAt) - 60_000,
-      toMs: Date.now() + 3_600_000,
+      fromMs: range.fromMs ?? Date.parse(record.startedAt) - 60_000,
+      toMs: range.toMs ?? Date.now() + 3_600_000,
     });
   } finally {
     doc.destroy();
@@ -84,13 +84,10 @@ export async function observeStack(dirs: PlaygroundDirs, record: StackRecord): P
     const sink = details?.vertices[details.vertices.length - 1];
     if (source && sink) {
       const [sourceMetrics, sinkMetrics] = await Promise.all([
-        rest.vertexMetrics(job.jid, source.id, ['numRecordsOutPerSecond']).catch(() => []),
-        rest.vertexMetrics(job.jid, sink.id, ['numRecordsInPerSecond']).catch(() => []),
+        rest.vertexMetricSums(job.jid, source.id, ['numRecordsOutPerSecond']).catch(() => ({}) as Record<string, number>),
+        rest.vertexMetricSums(job.jid, sink.id, ['numRecordsInPerSecond']).catch(() => ({}) as Record<string, number>),
       ]);
-      ratesPerSecond = {
-        in: number(sourceMetrics.find((m) => m.id === 'numRecordsOutPerSecond')?.value),
-        out: number(sinkMetrics.find((m) => m.id === 'numRecordsInPerSecond')?.value),
-      };
+      ratesPerSecond = { in: sourceMetrics.numRecordsOutPerSecond, out: sinkMetrics.numRecordsInPerSecond };
     }
     const completed = checkpoints?.latest.completed;
     if (completed) {

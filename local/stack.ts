@@ -9,7 +9,7 @@ import {
   StartApplicationCommand,
 } from '@aws-sdk/client-kinesis-analytics-v2';
 import { AUDIT_TABLE, createTableInput, LEDGER_TABLE } from '../lambdas/shared/tables';
-import { startControlPlane } from './control-plane/server';
+import { applicationsDir, startControlPlane } from './control-plane/server';
 import { LocalStackError } from './errors';
 import { startFlinkCluster, type FlinkCluster } from './flink/cluster';
 import type { PlaygroundDirs } from './paths';
@@ -36,8 +36,6 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local
 /** A running local stack and how to take it down. */
 export interface RunningStack {
   readonly record: StackRecord;
-  /** Stops the generator (letting windows in flight finish) and resolves when it has ended. */
-  stopGenerator(): Promise<void>;
   /** Stops everything, newest first. */
   stop(): Promise<void>;
 }
@@ -55,7 +53,7 @@ export async function startStack(
   progress: (message: string) => void,
 ): Promise<RunningStack> {
   rmSync(dirs.data, { recursive: true, force: true });
-  for (const file of ['control-plane.json', 'flink-cluster.json']) rmSync(path.join(dirs.state, file), { force: true });
+  rmSync(applicationsDir(dirs), { recursive: true, force: true });
   const stoppers: (() => Promise<void>)[] = [];
   const processes: RunningProcess[] = [];
   const stopAll = async (): Promise<void> => {
@@ -191,13 +189,7 @@ export async function startStack(
       },
       logFile: path.join(dirs.logs, 'generator.log'),
     });
-    let generatorStopped = false;
-    const stopGenerator = async (): Promise<void> => {
-      if (generatorStopped) return;
-      generatorStopped = true;
-      await generator.stop(60_000);
-    };
-    stoppers.push(stopGenerator);
+    stoppers.push(() => generator.stop());
     processes.push(generator);
     progress('generator and auditor running');
 
@@ -221,7 +213,7 @@ export async function startStack(
       processes: processes.map((p) => ({ name: p.name, pid: p.pid, logFile: p.logFile })),
       logsDir: dirs.logs,
     };
-    return { record, stopGenerator, stop: stopAll };
+    return { record, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

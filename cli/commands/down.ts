@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { Command } from 'commander';
 import { readFlinkClusterRecord } from '../../local/flink/cluster';
 import { playgroundDirs } from '../../local/paths';
 import { isAlive, stopPid } from '../../local/process';
@@ -49,9 +48,10 @@ export async function down(options: DownOptions, io: Io): Promise<number> {
   return 0;
 }
 
-export const registerDown: RegisterCommand = (program: Command, io, setExit) => {
+export const registerDown: RegisterCommand = (program, io, setExit) => {
   program
     .command('down')
     .description('Stop the local playground and every process it started')
-    .action(async () => setExit(await down({}, io)));
+    .option('--home <dir>', 'where the stack keeps its files (default .playground in the repository)')
+    .action(async (flags: { home?: string }) => setExit(await down({ home: flags.home }, io)));
 };

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureJobJar } from '../../infra/lib/job-jar';
 import type { AuditSummary } from '../../lambdas/shared/audit-query';
-import type { SupervisorArgs, SupervisorMessage, UpMessage } from '../../local/daemon-protocol';
+import { WINDOW_MS } from '../../lambdas/shared/windows';
+import type { SupervisorArgs, SupervisorMessage } from '../../local/daemon-protocol';
 import { auditStack, observeStack, renderView } from '../../local/observe';
 import { playgroundDirs, repoRoot, type PlaygroundDirs } from '../../local/paths';
 import { assertPortFree, isAlive, logTail } from '../../local/process';
@@ -167,13 +168,11 @@ export async function up(options: UpOptions, io: Io): Promise<number> {
       return await stopSupervisor(child.pid as number, exited, io, 0);
     }
 
-    io.out(`[${elapsed(started)}] ${options.duration} s are up: stopping the generator after its window in flight`);
-    child.send({ type: 'stop-generator' } satisfies UpMessage);
-    for (;;) {
-      const message = await next();
-      if (!message || message.type === 'generator-stopped') break;
-    }
-    const summary = await awaitFinalAudit(record, io, started);
+    // The windows closed by now are the run's; the generator goes on meanwhile, so that event time
+    // (the watermark) passes the end of the last of them and the job emits it.
+    const closedBefore = Math.floor(Date.now() / WINDOW_MS) * WINDOW_MS;
+    io.out(`[${elapsed(started)}] ${options.duration} s are up: auditing the windows that closed by ${new Date(closedBefore).toISOString()}`);
+    const summary = await awaitFinalAudit(record, closedBefore - WINDOW_MS, io, started);
     const report: UpReport = {
       ...summary,
       streams: record.options.streams,
@@ -194,14 +193,15 @@ export async function up(options: UpOptions, io: Io): Promise<number> {
   }
 }
 
-/** Waits until every window the generator sent has a verdict (or the timeout passes). */
-async function awaitFinalAudit(record: StackRecord, io: Io, started: number): Promise<AuditSummary> {
+/** Waits until every window starting before `lastStart` (inclusive) has a verdict, or the timeout passes. */
+async function awaitFinalAudit(record: StackRecord, lastStart: number, io: Io, started: number): Promise<AuditSummary> {
   const deadline = Date.now() + FINAL_AUDIT_TIMEOUT_MS;
-  let summary = await auditStack(record);
+  const audit = (): Promise<AuditSummary> => auditStack(record, { toMs: lastStart + 1 });
+  let summary = await audit();
   while (summary.windows.pending > 0 && Date.now() < deadline) {
     io.out(`[${elapsed(started)}] waiting for the last ${summary.windows.pending} window(s) to be audited…`);
     await sleep(5_000);
-    summary = await auditStack(record);
+    summary = await audit();
   }
   return summary;
 }
@@ -229,6 +229,7 @@ export const registerUp: RegisterCommand = (program, io, setExit) => {
     .option('--detach', 'return once the playground is running', false)
     .option('--duration <seconds>', 'run this long once the pipeline is running, then stop and report the audit', intIn(1, 86_400))
     .option('--report <file>', 'write the final audit report as JSON (with --duration)')
+    .option('--home <dir>', 'where the stack keeps its logs, data and state (default .playground in the repository)')
     .option('--flink-port <port>', PORT_OPTIONS.flink.purpose, intIn(1024, 65535), DEFAULT_PORTS.flink)
     .option('--kafka-port <port>', PORT_OPTIONS.kafka.purpose, intIn(1024, 65534), DEFAULT_PORTS.kafka)
     .option('--kinesis-port <port>', PORT_OPTIONS.kinesis.purpose, intIn(1025, 65535), DEFAULT_PORTS.kinesis)
@@ -248,6 +249,7 @@ export const registerUp: RegisterCommand = (program, io, setExit) => {
               detach: Boolean(flags.detach),
               duration: flags.duration as number | undefined,
               report: flags.report as string | undefined,
+              home: flags.home as string | undefined,
               ports: {
                 flink: flags.flinkPort as number,
                 kafka: flags.kafkaPort as number,
