@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Io } from '../io';
+import { registerCost } from './cost';
 import { registerDown } from './down';
 import { registerUp } from './up';
 
@@ -7,4 +8,4 @@ import { registerUp } from './up';
 export type RegisterCommand = (program: Command, io: Io, setExit: (code: number) => void) => void;
 
 /** Every `playground` command, in the order `--help` lists them. */
-export const commands: readonly RegisterCommand[] = [registerUp, registerDown];
+export const commands: readonly RegisterCommand[] = [registerUp, registerDown, registerCost];

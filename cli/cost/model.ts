@@ -1,0 +1,362 @@
+import type { Price, PriceKey, PriceTable, RegionPrices } from './price-table';
+import { RESULTS_PER_SECOND, WINDOWS_PER_SECOND } from './workload';
+
+/** AWS bills a month as 730 hours. */
+export const HOURS_PER_MONTH = 730;
+export const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
+export const MINUTES_PER_MONTH = HOURS_PER_MONTH * 60;
+/** Kinesis, MSK and CloudWatch count a GB as 2^30 bytes and a KB as 1,024 bytes. */
+export const GB = 1024 ** 3;
+export const MIB = 1024 ** 2;
+
+/** Per-shard limits of Kinesis Data Streams (provisioned). */
+export const KINESIS_SHARD = { writeBytesPerSecond: MIB, writeRecordsPerSecond: 1000, readBytesPerSecond: 2 * MIB } as const;
+/** A PUT payload unit is 25 KB of a record (rounded up per record). */
+export const PUT_PAYLOAD_UNIT_BYTES = 25 * 1024;
+/** An on-demand stream starts with 4 MB/s of write capacity, i.e. 4 shards. */
+export const ON_DEMAND_INITIAL_SHARDS = 4;
+
+/**
+ * Assumptions of the model that are not prices. Each one is a judgement, stated so it can be
+ * argued with; `npm run bench` measures some of them on the local stack.
+ */
+export const MODEL = {
+  /** Events/s one Flink subtask (one KPU slot) handles for this job when `--parallelism` is not given. */
+  eventsPerSecondPerSubtask: 10_000,
+  /** Running application storage per KPU (the service allots it; not configurable). */
+  flinkStorageGbPerKpu: 50,
+  /** Generator: 512 MB arm64, invoked every minute, paced over 4 windows ≈ 60 s. */
+  generator: { memoryGb: 0.5, durationSeconds: 60 },
+  /** Auditor (256 MB): fixed part of an invocation plus each record's DynamoDB round trips. */
+  auditor: { memoryGb: 0.25, baseSeconds: 0.1, perRecordSeconds: 0.04 },
+  /** Audit sweep (256 MB, every minute): fixed part plus reading the scanned bytes. */
+  sweep: { memoryGb: 0.25, baseSeconds: 0.2, perScannedMibSeconds: 0.05 },
+  /** DynamoDB item sizes (attribute names and values) in bytes, estimated from the items the code writes. */
+  items: { ledgerBytes: 280, resultBytes: 170, verdictBytes: 220 },
+  /** Ledger and audit items expire after 7 days (`RETENTION_SECONDS`); the sweep scans what is stored. */
+  tableRetentionSeconds: 7 * 24 * 3600,
+  /** Writes per window: generator claim + markSent; per result: put; verdict puts per window. */
+  writes: { generatorPerWindow: 2, perResult: 1, verdictsPerWindow: 2 },
+  /** Strongly consistent reads per result: the ledger entry (Get) and the window's items (Query, < 4 KB). */
+  readsPerResult: 2,
+  /** Custom metrics (EMF: EventsSent, WindowsSent, EndToEndLatency, Duplicates, Conflicts, MalformedRecords, Windows{Exact,Wrong,Missing}, ColdStart). */
+  customMetrics: 10,
+  /** The monitoring stack's alarms: JobRestarts, JobLag, AuditorLag, WindowsMissing, WindowsWrong. */
+  alarms: 5,
+  dashboards: 1,
+  /** Log bytes per invocation (START/END/REPORT lines, Powertools JSON logs, EMF blobs). */
+  logBytes: { generatorInvocation: 4096, auditorInvocation: 1536, sweepInvocation: 1536 },
+  /** Managed Flink application log (INFO) and MSK broker logs per month. */
+  flinkLogBytesPerMonth: 50 * MIB,
+  mskBrokerLogBytesPerMonth: 100 * MIB,
+  /** Kafka topics keep 7 days (the broker default `log.retention.hours=168`), replication factor 2 on 2 AZs. */
+  kafka: { retentionSeconds: 7 * 24 * 3600, replicationFactor: 2, partitionsPerTopic: 2, storageHeadroom: 1.2, minVolumeGb: 10 },
+  /** MSK Serverless: 5 MiB/s of writes per partition. */
+  serverlessPartitionWriteBytesPerSecond: 5 * MIB,
+  /**
+   * Sustained ingress (including replication) one broker takes, in MiB/s — engineering estimates
+   * for a 2-vCPU broker with TLS and IAM auth, not AWS figures (t3.small is burstable: baseline only).
+   */
+  brokerIngressMibPerSecond: { 'kafka.t3.small': 5, 'kafka.m7g.large': 30, 'kafka.m5.large': 25 },
+  /** Self-managed: t3.medium nodes, 2 task slots per TaskManager, 20 GB gp3 root volumes, ≤ 10 MiB/s per Kafka node. */
+  selfManaged: { slotsPerTaskManager: 2, rootVolumeGb: 20, kafkaNodeIngressMibPerSecond: 10 },
+} as const;
+
+export type BrokerType = keyof typeof MODEL.brokerIngressMibPerSecond;
+const BROKER_TYPES = Object.keys(MODEL.brokerIngressMibPerSecond) as BrokerType[];
+
+/** The load and sizing the costs are computed for. */
+export interface CostInputs {
+  readonly eventsPerSecond: number;
+  /** Input record bytes as Kinesis counts them (data + partition key). */
+  readonly recordBytes: number;
+  /** Output record bytes (data + partition key). */
+  readonly outputRecordBytes: number;
+  readonly region: string;
+  readonly parallelism: number;
+  readonly parallelismPerKpu: number;
+}
+
+export interface LineItem {
+  /** Streams, Managed Flink, Lambda, DynamoDB, CloudWatch, Network, EC2. */
+  readonly component: string;
+  readonly description: string;
+  /** Per month, in `unit`. */
+  readonly quantity: number;
+  readonly unit: string;
+  readonly unitPriceUsd: number;
+  readonly priceKey: PriceKey;
+  readonly monthlyUsd: number;
+  readonly hourlyUsd: number;
+}
+
+export interface Configuration {
+  readonly name: string;
+  readonly monthlyUsd: number;
+  readonly hourlyUsd: number;
+  readonly lineItems: readonly LineItem[];
+}
+
+export class CostInputError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'CostInputError';
+  }
+}
+
+export const CONFIGURATION_NAMES = [
+  'Kinesis on-demand + Managed Flink',
+  'Kinesis provisioned + Managed Flink',
+  'MSK provisioned + Managed Flink',
+  'MSK Serverless + Managed Flink',
+  'Self-managed Flink + Kafka on EC2',
+] as const;
+
+function line(prices: RegionPrices, key: PriceKey, component: string, description: string, quantity: number): LineItem {
+  const price: Price = prices[key];
+  const monthlyUsd = quantity * price.usd;
+  return { component, description, quantity, unit: price.unit, unitPriceUsd: price.usd, priceKey: key, monthlyUsd, hourlyUsd: monthlyUsd / HOURS_PER_MONTH };
+}
+
+function configuration(name: string, lineItems: LineItem[]): Configuration {
+  const monthlyUsd = lineItems.reduce((sum, item) => sum + item.monthlyUsd, 0);
+  return { name, monthlyUsd, hourlyUsd: monthlyUsd / HOURS_PER_MONTH, lineItems };
+}
+
+// ---------------------------------------------------------------- sizing
+
+export interface ShardLoad {
+  readonly recordsPerSecond: number;
+  readonly bytesPerSecond: number;
+  /** Shared-throughput consumers reading the whole stream (each reads every byte). */
+  readonly consumers: number;
+}
+
+/** Shards a provisioned stream needs: 1 MiB/s and 1,000 records/s in, 2 MiB/s out (shared by the consumers) per shard. */
+export function kinesisShards(load: ShardLoad): number {
+  return Math.max(
+    1,
+    Math.ceil(load.bytesPerSecond / KINESIS_SHARD.writeBytesPerSecond),
+    Math.ceil(load.recordsPerSecond / KINESIS_SHARD.writeRecordsPerSecond),
+    Math.ceil((load.bytesPerSecond * load.consumers) / KINESIS_SHARD.readBytesPerSecond),
+  );
+}
+
+/** KPUs of the application: ceil(parallelism / parallelismPerKpu) for the job plus 1 for orchestration. */
+export function flinkKpus(parallelism: number, parallelismPerKpu: number): { compute: number; total: number } {
+  const compute = Math.ceil(parallelism / parallelismPerKpu);
+  return { compute, total: compute + 1 };
+}
+
+/** Brokers for a write rate: an even count (2 AZs), at least 2, each taking its share of writes × replication. */
+export function brokersNeeded(type: BrokerType, writeBytesPerSecond: number): number {
+  const ingress = (writeBytesPerSecond * MODEL.kafka.replicationFactor) / MIB;
+  const count = Math.ceil(ingress / MODEL.brokerIngressMibPerSecond[type]);
+  return Math.max(2, count + (count % 2));
+}
+
+/** The cheapest broker type and count that carry the write rate. */
+export function sizeMskBrokers(prices: RegionPrices, writeBytesPerSecond: number): { type: BrokerType; count: number } {
+  let best: { type: BrokerType; count: number; hourly: number } | undefined;
+  for (const type of BROKER_TYPES) {
+    const count = brokersNeeded(type, writeBytesPerSecond);
+    const hourly = count * prices[`msk.broker.${type}`].usd;
+    if (!best || hourly < best.hourly) best = { type, count, hourly };
+  }
+  return { type: best!.type, count: best!.count };
+}
+
+/** GB of disk per Kafka node for 7 days of writes × replication, with headroom, at least the deployed 10 GB. */
+export function kafkaVolumeGb(writeBytesPerSecond: number, nodes: number, replicationFactor: number): number {
+  const bytes = (writeBytesPerSecond * MODEL.kafka.retentionSeconds * replicationFactor * MODEL.kafka.storageHeadroom) / nodes;
+  return Math.max(MODEL.kafka.minVolumeGb, Math.ceil(bytes / GB));
+}
+
+/** Default parallelism for a load: one subtask per 10,000 events/s, at least 1. */
+export function defaultParallelism(eventsPerSecond: number): number {
+  return Math.max(1, Math.ceil(eventsPerSecond / MODEL.eventsPerSecondPerSubtask));
+}
+
+// ---------------------------------------------------------------- shared parts
+
+function flinkItems(prices: RegionPrices, inputs: CostInputs): LineItem[] {
+  const kpus = flinkKpus(inputs.parallelism, inputs.parallelismPerKpu);
+  return [
+    line(prices, 'flink.kpuHour', 'Managed Flink', `${kpus.compute} KPU (parallelism ${inputs.parallelism}/${inputs.parallelismPerKpu} per KPU) + 1 orchestration KPU`, kpus.total * HOURS_PER_MONTH),
+    line(prices, 'flink.runningStorageGbMonth', 'Managed Flink', `running storage ${MODEL.flinkStorageGbPerKpu} GB × ${kpus.compute} KPU`, kpus.compute * MODEL.flinkStorageGbPerKpu),
+  ];
+}
+
+/** Steady-state bytes in the ledger and audit tables (7 days of windows). */
+export function storedTableBytes(): { ledger: number; audit: number } {
+  const windows = WINDOWS_PER_SECOND * MODEL.tableRetentionSeconds;
+  const resultsPerWindow = RESULTS_PER_SECOND / WINDOWS_PER_SECOND;
+  return {
+    ledger: windows * MODEL.items.ledgerBytes,
+    audit: windows * (resultsPerWindow * MODEL.items.resultBytes + MODEL.items.verdictBytes),
+  };
+}
+
+/** Read request units of one sweep: a strongly consistent Scan of both tables, 1 RRU per 4 KB read. */
+export function sweepReadUnits(): number {
+  const stored = storedTableBytes();
+  return Math.ceil(stored.ledger / 4096) + Math.ceil(stored.audit / 4096);
+}
+
+/**
+ * Auditor invocations per window: the 6 results of a window arrive together; the event source
+ * mapping delivers one batch per shard or partition that holds some of them (pages are the keys).
+ */
+export function auditorBatchesPerWindow(outputShards: number): number {
+  const resultsPerWindow = RESULTS_PER_SECOND / WINDOWS_PER_SECOND;
+  return Math.min(resultsPerWindow, outputShards);
+}
+
+function serverlessItems(prices: RegionPrices, outputShards: number): { items: LineItem[]; logBytes: number; generatorLogBytes: number } {
+  const windowsPerMonth = WINDOWS_PER_SECOND * SECONDS_PER_MONTH;
+  const resultsPerWindow = RESULTS_PER_SECOND / WINDOWS_PER_SECOND;
+  const generatorInvocations = MINUTES_PER_MONTH;
+  const batches = auditorBatchesPerWindow(outputShards);
+  const auditorInvocations = windowsPerMonth * batches;
+  const auditorSeconds = MODEL.auditor.baseSeconds + MODEL.auditor.perRecordSeconds * (resultsPerWindow / batches);
+  const sweepInvocations = MINUTES_PER_MONTH;
+  const stored = storedTableBytes();
+  const sweepSeconds = MODEL.sweep.baseSeconds + MODEL.sweep.perScannedMibSeconds * ((stored.ledger + stored.audit) / MIB);
+  const writes = windowsPerMonth * (MODEL.writes.generatorPerWindow + resultsPerWindow * MODEL.writes.perResult + MODEL.writes.verdictsPerWindow);
+  const reads = windowsPerMonth * resultsPerWindow * MODEL.readsPerResult;
+  const generatorLogBytes = generatorInvocations * MODEL.logBytes.generatorInvocation;
+  const logBytes =
+    generatorLogBytes + auditorInvocations * MODEL.logBytes.auditorInvocation + sweepInvocations * MODEL.logBytes.sweepInvocation + MODEL.flinkLogBytesPerMonth;
+  const items = [
+    line(prices, 'lambda.requestsMillion', 'Lambda', 'generator, auditor and sweep invocations', (generatorInvocations + auditorInvocations + sweepInvocations) / 1e6),
+    line(prices, 'lambda.arm64GbSecond', 'Lambda', `generator: every minute, ${MODEL.generator.durationSeconds} s × ${MODEL.generator.memoryGb * 1024} MB`, generatorInvocations * MODEL.generator.durationSeconds * MODEL.generator.memoryGb),
+    line(prices, 'lambda.arm64GbSecond', 'Lambda', `auditor: ${batches} batch(es) per window × ${auditorSeconds.toFixed(2)} s × ${MODEL.auditor.memoryGb * 1024} MB`, auditorInvocations * auditorSeconds * MODEL.auditor.memoryGb),
+    line(prices, 'lambda.arm64GbSecond', 'Lambda', `audit sweep: every minute, ${sweepSeconds.toFixed(2)} s × ${MODEL.sweep.memoryGb * 1024} MB`, sweepInvocations * sweepSeconds * MODEL.sweep.memoryGb),
+    line(prices, 'dynamodb.writeMillion', 'DynamoDB', 'ledger claims and marks, results, verdicts', writes / 1e6),
+    line(prices, 'dynamodb.readMillion', 'DynamoDB', 'auditor: ledger Get + window Query per result', reads / 1e6),
+    line(prices, 'dynamodb.readMillion', 'DynamoDB', `audit sweep: consistent Scan of both tables every minute (${sweepReadUnits()} RRU at 7 days stored)`, (sweepInvocations * sweepReadUnits()) / 1e6),
+    line(prices, 'cloudwatch.dashboardMonth', 'CloudWatch', 'dashboard', MODEL.dashboards),
+    line(prices, 'cloudwatch.alarmMonth', 'CloudWatch', 'alarms', MODEL.alarms),
+    line(prices, 'cloudwatch.metricMonth', 'CloudWatch', 'custom metrics (EMF)', MODEL.customMetrics),
+  ];
+  return { items, logBytes, generatorLogBytes };
+}
+
+function logsItem(prices: RegionPrices, bytes: number, what: string): LineItem {
+  return line(prices, 'cloudwatch.logsIngestGb', 'CloudWatch', `logs ingested: ${what}`, bytes / GB);
+}
+
+// ---------------------------------------------------------------- configurations
+
+interface Rates {
+  readonly inRecords: number;
+  readonly inBytes: number;
+  readonly outRecords: number;
+  readonly outBytes: number;
+}
+
+function rates(inputs: CostInputs): Rates {
+  return {
+    inRecords: inputs.eventsPerSecond,
+    inBytes: inputs.eventsPerSecond * inputs.recordBytes,
+    outRecords: RESULTS_PER_SECOND,
+    outBytes: RESULTS_PER_SECOND * inputs.outputRecordBytes,
+  };
+}
+
+function kinesisOnDemand(prices: RegionPrices, inputs: CostInputs): Configuration {
+  const r = rates(inputs);
+  const billedInKb = r.inRecords * Math.ceil(inputs.recordBytes / 1024) + r.outRecords * Math.ceil(inputs.outputRecordBytes / 1024);
+  const shared = serverlessItems(prices, ON_DEMAND_INITIAL_SHARDS);
+  return configuration(CONFIGURATION_NAMES[0], [
+    line(prices, 'kinesis.onDemand.streamHour', 'Streams', '2 on-demand streams (input, output)', 2 * HOURS_PER_MONTH),
+    line(prices, 'kinesis.onDemand.ingestGb', 'Streams', 'data in, each record rounded up to 1 KB', (billedInKb * 1024 * SECONDS_PER_MONTH) / GB),
+    line(prices, 'kinesis.onDemand.retrievalGb', 'Streams', 'data out: Flink reads input, auditor reads output', ((r.inBytes + r.outBytes) * SECONDS_PER_MONTH) / GB),
+    ...flinkItems(prices, inputs),
+    ...shared.items,
+    logsItem(prices, shared.logBytes, 'functions and application'),
+  ]);
+}
+
+function kinesisProvisioned(prices: RegionPrices, inputs: CostInputs): Configuration {
+  const r = rates(inputs);
+  const inShards = kinesisShards({ recordsPerSecond: r.inRecords, bytesPerSecond: r.inBytes, consumers: 1 });
+  const outShards = kinesisShards({ recordsPerSecond: r.outRecords, bytesPerSecond: r.outBytes, consumers: 1 });
+  const units = r.inRecords * Math.ceil(inputs.recordBytes / PUT_PAYLOAD_UNIT_BYTES) + r.outRecords * Math.ceil(inputs.outputRecordBytes / PUT_PAYLOAD_UNIT_BYTES);
+  const shared = serverlessItems(prices, outShards);
+  return configuration(CONFIGURATION_NAMES[1], [
+    line(prices, 'kinesis.provisioned.shardHour', 'Streams', `${inShards} input + ${outShards} output shard(s)`, (inShards + outShards) * HOURS_PER_MONTH),
+    line(prices, 'kinesis.provisioned.putUnitsMillion', 'Streams', 'PUT payload units (25 KB each, per record)', (units * SECONDS_PER_MONTH) / 1e6),
+    ...flinkItems(prices, inputs),
+    ...shared.items,
+    logsItem(prices, shared.logBytes, 'functions and application'),
+  ]);
+}
+
+/** The VPC's NAT gateway: its hours, and the in-VPC generator's logs and metrics that leave through it. */
+function natItems(prices: RegionPrices, generatorLogBytes: number): LineItem[] {
+  return [
+    line(prices, 'vpc.natGatewayHour', 'Network', '1 NAT gateway (MSK VPC)', HOURS_PER_MONTH),
+    line(prices, 'vpc.natGatewayGb', 'Network', 'NAT data processed: the in-VPC generator’s logs and metrics', generatorLogBytes / GB),
+  ];
+}
+
+function mskProvisioned(prices: RegionPrices, inputs: CostInputs): Configuration {
+  const r = rates(inputs);
+  const write = r.inBytes + r.outBytes;
+  const brokers = sizeMskBrokers(prices, write);
+  const volumeGb = kafkaVolumeGb(write, brokers.count, MODEL.kafka.replicationFactor);
+  const shared = serverlessItems(prices, MODEL.kafka.partitionsPerTopic);
+  return configuration(CONFIGURATION_NAMES[2], [
+    line(prices, `msk.broker.${brokers.type}`, 'Streams', `${brokers.count} × ${brokers.type} brokers`, brokers.count * HOURS_PER_MONTH),
+    line(prices, 'msk.storageGbMonth', 'Streams', `${brokers.count} × ${volumeGb} GB (7 days × replication 2, +20%)`, brokers.count * volumeGb),
+    ...natItems(prices, shared.generatorLogBytes),
+    ...flinkItems(prices, inputs),
+    ...shared.items,
+    logsItem(prices, shared.logBytes + MODEL.mskBrokerLogBytesPerMonth, 'functions, application and brokers'),
+  ]);
+}
+
+function mskServerless(prices: RegionPrices, inputs: CostInputs): Configuration {
+  const r = rates(inputs);
+  const inPartitions = Math.max(MODEL.kafka.partitionsPerTopic, Math.ceil(r.inBytes / MODEL.serverlessPartitionWriteBytesPerSecond));
+  const outPartitions = MODEL.kafka.partitionsPerTopic;
+  const write = r.inBytes + r.outBytes;
+  const shared = serverlessItems(prices, outPartitions);
+  return configuration(CONFIGURATION_NAMES[3], [
+    line(prices, 'mskServerless.clusterHour', 'Streams', '1 serverless cluster', HOURS_PER_MONTH),
+    line(prices, 'mskServerless.partitionHour', 'Streams', `${inPartitions} input + ${outPartitions} output partitions`, (inPartitions + outPartitions) * HOURS_PER_MONTH),
+    line(prices, 'mskServerless.ingestGb', 'Streams', 'data in (input and output topics)', (write * SECONDS_PER_MONTH) / GB),
+    line(prices, 'mskServerless.egressGb', 'Streams', 'data out: Flink reads input, auditor reads output', (write * SECONDS_PER_MONTH) / GB),
+    line(prices, 'mskServerless.storageGbMonth', 'Streams', 'storage: 7 days of writes', (write * MODEL.kafka.retentionSeconds) / GB),
+    ...natItems(prices, shared.generatorLogBytes),
+    ...flinkItems(prices, inputs),
+    ...shared.items,
+    logsItem(prices, shared.logBytes, 'functions and application'),
+  ]);
+}
+
+/**
+ * The original playground's footprint on EC2: a JobManager node, TaskManager nodes (2 slots each)
+ * and Kafka nodes (KRaft, controller in the broker; the generator runs beside it), t3.medium, one
+ * AZ, replication factor 1 — no auditor, DynamoDB or CloudWatch, as the original has none.
+ */
+function selfManaged(prices: RegionPrices, inputs: CostInputs): Configuration {
+  const r = rates(inputs);
+  const write = r.inBytes + r.outBytes;
+  const taskManagers = Math.ceil(inputs.parallelism / MODEL.selfManaged.slotsPerTaskManager);
+  const kafkaNodes = Math.max(1, Math.ceil(write / MIB / MODEL.selfManaged.kafkaNodeIngressMibPerSecond));
+  const nodes = 1 + taskManagers + kafkaNodes;
+  const dataGb = kafkaVolumeGb(write, kafkaNodes, 1);
+  return configuration(CONFIGURATION_NAMES[4], [
+    line(prices, 'ec2.t3.medium', 'EC2', `1 JobManager + ${taskManagers} TaskManager + ${kafkaNodes} Kafka (KRaft) node(s), t3.medium`, nodes * HOURS_PER_MONTH),
+    line(prices, 'ebs.gp3GbMonth', 'EC2', `${nodes} × ${MODEL.selfManaged.rootVolumeGb} GB root + ${kafkaNodes} × ${dataGb} GB Kafka data (7 days)`, nodes * MODEL.selfManaged.rootVolumeGb + kafkaNodes * dataGb),
+  ]);
+}
+
+/** Every configuration at one load, priced from the table's region. @throws CostInputError */
+export function computeCosts(table: PriceTable, inputs: CostInputs): Configuration[] {
+  const prices = table.regions[inputs.region];
+  if (!prices) throw new CostInputError(`no prices for region '${inputs.region}' in the price table (has: ${Object.keys(table.regions).join(', ')})`);
+  return [kinesisOnDemand, kinesisProvisioned, mskProvisioned, mskServerless, selfManaged].map((build) => build(prices, inputs));
+}
