@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import {
+  brokersNeeded,
+  computeCosts,
+  CostInputError,
+  flinkKpus,
+  kafkaVolumeGb,
+  kinesisShards,
+  MIB,
+  sweepReadUnits,
+  type Configuration,
+  type CostInputs,
+} from '../../cli/cost/model';
+import { loadPriceTable } from '../../cli/cost/price-table';
+import { measureInputRecordBytes, measureOutputRecordBytes } from '../../cli/cost/workload';
+
+const table = loadPriceTable();
+
+// A load with round figures: 400 events/s of 65 bytes; 24 results a minute (0.4/s) of 100 bytes.
+const inputs: CostInputs = {
+  eventsPerSecond: 400,
+  recordBytes: 65,
+  outputRecordBytes: 100,
+  region: 'us-east-1',
+  parallelism: 1,
+  parallelismPerKpu: 1,
+};
+
+function byName(name: string): Configuration {
+  const found = computeCosts(table, inputs).find((c) => c.name === name);
+  if (!found) throw new Error(`no configuration ${name}`);
+  return found;
+}
+
+function item(config: Configuration, description: string): { quantity: number; monthlyUsd: number; hourlyUsd: number } {
+  const found = config.lineItems.find((i) => i.description.startsWith(description));
+  if (!found) throw new Error(`no line item '${description}' in ${config.name}`);
+  return found;
+}
+
+describe('line items from the price table (hand-checked)', () => {
+  it('prices Kinesis on-demand streams, data in rounded to 1 KB per record, and data out', () => {
+    const c = byName('Kinesis on-demand + Managed Flink');
+    // 2 streams × 730 h = 1,460 stream-hours × $0.04 = $58.40
+    expect(item(c, '2 on-demand streams').monthlyUsd).toBeCloseTo(58.4, 6);
+    // (400 + 0.4) records/s × 1 KB × 1,024 B × 2,628,000 s / 2^30 = 1,003.5049 GB × $0.08 = $80.2804
+    expect(item(c, 'data in').quantity).toBeCloseTo(1003.5049, 3);
+    expect(item(c, 'data in').monthlyUsd).toBeCloseTo(80.2804, 3);
+    // (400 × 65 + 0.4 × 100) = 26,040 B/s × 2,628,000 s / 2^30 = 63.7333 GB × $0.04 = $2.5493
+    expect(item(c, 'data out').monthlyUsd).toBeCloseTo(2.5493, 3);
+  });
+
+  it('prices Kinesis provisioned shards and PUT payload units', () => {
+    const c = byName('Kinesis provisioned + Managed Flink');
+    // 1 input + 1 output shard × 730 h = 1,460 shard-hours × $0.015 = $21.90
+    expect(item(c, '1 input + 1 output shard').monthlyUsd).toBeCloseTo(21.9, 6);
+    // 400.4 records/s × 1 unit × 2,628,000 s = 1,052.2512 million units × $0.014 = $14.7315
+    expect(item(c, 'PUT payload units').quantity).toBeCloseTo(1052.2512, 4);
+    expect(item(c, 'PUT payload units').monthlyUsd).toBeCloseTo(14.7315, 3);
+  });
+
+  it('prices Managed Flink with the orchestration KPU and 50 GB running storage per KPU', () => {
+    const c = byName('Kinesis on-demand + Managed Flink');
+    // (1 + 1) KPU × 730 h × $0.11 = $160.60; 50 GB × $0.10 = $5.00
+    expect(item(c, '1 KPU').monthlyUsd).toBeCloseTo(160.6, 6);
+    expect(item(c, '1 KPU').hourlyUsd).toBeCloseTo(0.22, 6);
+    expect(item(c, 'running storage').monthlyUsd).toBeCloseTo(5, 6);
+  });
+
+  it('prices the generator Lambda and the DynamoDB requests', () => {
+    const c = byName('Kinesis on-demand + Managed Flink');
+    // 43,800 invocations × 60 s × 0.5 GB = 1,314,000 GB-s × $0.0000133334 = $17.5201
+    expect(item(c, 'generator: every minute').monthlyUsd).toBeCloseTo(17.5201, 3);
+    // 175,200 windows × (2 + 6 + 2) WRU = 1.752 M × $0.625 = $1.095
+    expect(item(c, 'ledger claims').monthlyUsd).toBeCloseTo(1.095, 6);
+    // 175,200 windows × 6 results × 2 RRU = 2.1024 M × $0.125 = $0.2628
+    expect(item(c, 'auditor: ledger Get').monthlyUsd).toBeCloseTo(0.2628, 6);
+    // sweep: ceil(40,320 × 280 / 4096) + ceil(40,320 × 1,240 / 4096) = 2,757 + 12,207 = 14,964 RRU
+    expect(sweepReadUnits()).toBe(14_964);
+    // × 43,800 sweeps = 655.4232 M RRU × $0.125 = $81.9279
+    expect(item(c, 'audit sweep: consistent Scan').monthlyUsd).toBeCloseTo(81.9279, 3);
+  });
+
+  it('prices CloudWatch dashboard, alarms and metrics', () => {
+    const c = byName('Kinesis on-demand + Managed Flink');
+    expect(item(c, 'dashboard').monthlyUsd).toBeCloseTo(3, 6); // 1 × $3
+    expect(item(c, 'alarms').monthlyUsd).toBeCloseTo(0.5, 6); // 5 × $0.10
+    expect(item(c, 'custom metrics').monthlyUsd).toBeCloseTo(3, 6); // 10 × $0.30
+  });
+
+  it('prices MSK provisioned brokers, storage for 7 days × replication 2, and the NAT gateway', () => {
+    const c = byName('MSK provisioned + Managed Flink');
+    // 2 × kafka.t3.small × 730 h × $0.0456 = $66.576
+    expect(item(c, '2 × kafka.t3.small').monthlyUsd).toBeCloseTo(66.576, 6);
+    // 26,040 B/s × 604,800 s × 2 × 1.2 / 2 brokers / 2^30 = 17.6 → 18 GB each; 36 GB × $0.10 = $3.60
+    expect(item(c, '2 × 18 GB').monthlyUsd).toBeCloseTo(3.6, 6);
+    // 730 h × $0.045 = $32.85
+    expect(item(c, '1 NAT gateway').monthlyUsd).toBeCloseTo(32.85, 6);
+  });
+
+  it('prices MSK Serverless cluster, partitions, data in/out and storage', () => {
+    const c = byName('MSK Serverless + Managed Flink');
+    expect(item(c, '1 serverless cluster').monthlyUsd).toBeCloseTo(547.5, 6); // 730 × $0.75
+    expect(item(c, '2 input + 2 output partitions').monthlyUsd).toBeCloseTo(4.38, 6); // 4 × 730 × $0.0015
+    expect(item(c, 'data in').monthlyUsd).toBeCloseTo(6.3733, 3); // 63.7333 GB × $0.10
+    expect(item(c, 'data out').monthlyUsd).toBeCloseTo(3.1867, 3); // 63.7333 GB × $0.05
+    expect(item(c, 'storage').monthlyUsd).toBeCloseTo(1.4667, 3); // 26,040 × 604,800 / 2^30 = 14.667 GB × $0.10
+  });
+
+  it('prices the self-managed footprint: 3 × t3.medium and gp3 volumes', () => {
+    const c = byName('Self-managed Flink + Kafka on EC2');
+    // 3 nodes × 730 h × $0.0416 = $91.104
+    expect(item(c, '1 JobManager + 1 TaskManager + 1 Kafka').monthlyUsd).toBeCloseTo(91.104, 6);
+    // 3 × 20 GB + 1 × 18 GB (26,040 × 604,800 × 1.2 / 2^30 = 17.6 → 18) = 78 GB × $0.08 = $6.24
+    expect(item(c, '3 × 20 GB root').monthlyUsd).toBeCloseTo(6.24, 6);
+    expect(c.monthlyUsd).toBeCloseTo(97.344, 6);
+    expect(c.hourlyUsd).toBeCloseTo(97.344 / 730, 9);
+  });
+
+  it('makes every total the sum of its line items and every hourly figure a 730th of the monthly', () => {
+    for (const c of computeCosts(table, inputs)) {
+      expect(c.monthlyUsd).toBeCloseTo(c.lineItems.reduce((sum, i) => sum + i.monthlyUsd, 0), 9);
+      for (const i of c.lineItems) expect(i.hourlyUsd).toBeCloseTo(i.monthlyUsd / 730, 12);
+    }
+  });
+
+  it('rejects a region the table has no prices for', () => {
+    expect(() => computeCosts(table, { ...inputs, region: 'eu-west-9' })).toThrow(CostInputError);
+  });
+});
+
+describe('sizing at the limits', () => {
+  it('gives one shard up to exactly 1,000 records/s and two from 1,001', () => {
+    expect(kinesisShards({ recordsPerSecond: 1000, bytesPerSecond: 1000, consumers: 1 })).toBe(1);
+    expect(kinesisShards({ recordsPerSecond: 1001, bytesPerSecond: 1001, consumers: 1 })).toBe(2);
+  });
+
+  it('gives one shard up to exactly 1 MiB/s in and two above', () => {
+    expect(kinesisShards({ recordsPerSecond: 1, bytesPerSecond: MIB, consumers: 1 })).toBe(1);
+    expect(kinesisShards({ recordsPerSecond: 1, bytesPerSecond: MIB + 1, consumers: 1 })).toBe(2);
+  });
+
+  it('adds shards when the consumers together read more than 2 MiB/s per shard', () => {
+    // 0.75 MiB/s × 2 consumers = 1.5 MiB/s ≤ 2 → 1; × 3 consumers = 2.25 MiB/s → 2
+    expect(kinesisShards({ recordsPerSecond: 1, bytesPerSecond: 0.75 * MIB, consumers: 2 })).toBe(1);
+    expect(kinesisShards({ recordsPerSecond: 1, bytesPerSecond: 0.75 * MIB, consumers: 3 })).toBe(2);
+  });
+
+  it('keeps at least one shard with no load', () => {
+    expect(kinesisShards({ recordsPerSecond: 0, bytesPerSecond: 0, consumers: 1 })).toBe(1);
+  });
+
+  it('sizes kafka.t3.small brokers in even counts at 5 MiB/s of ingress each (writes × replication 2)', () => {
+    // 2.5 MiB/s × 2 = 5 MiB/s → 1 broker's worth → 2 (minimum, 2 AZs)
+    expect(brokersNeeded('kafka.t3.small', 2.5 * MIB)).toBe(2);
+    // 5 MiB/s × 2 = 10 MiB/s → exactly 2
+    expect(brokersNeeded('kafka.t3.small', 5 * MIB)).toBe(2);
+    // one byte more → 3 → rounded up to 4
+    expect(brokersNeeded('kafka.t3.small', 5 * MIB + 1)).toBe(4);
+  });
+
+  it('moves to larger brokers when they are cheaper than many small ones', () => {
+    const c = computeCosts(table, { ...inputs, eventsPerSecond: 100_000, parallelism: 10 }).find((x) => x.name.startsWith('MSK provisioned'))!;
+    // 100,000 × 65 B = 6.2 MiB/s × 2 = 12.4 MiB/s: 4 × t3.small ($0.1824/h) is still cheaper than 2 × m7g.large ($0.408/h)
+    expect(c.lineItems[0]!.description).toBe('4 × kafka.t3.small brokers');
+  });
+
+  it('counts KPUs as ceil(parallelism / per KPU) plus the orchestration KPU', () => {
+    expect(flinkKpus(1, 1)).toEqual({ compute: 1, total: 2 });
+    expect(flinkKpus(4, 2)).toEqual({ compute: 2, total: 3 });
+    expect(flinkKpus(5, 2)).toEqual({ compute: 3, total: 4 });
+  });
+
+  it('keeps at least the deployed 10 GB per broker', () => {
+    expect(kafkaVolumeGb(1, 2, 2)).toBe(10);
+  });
+});
+
+describe('record sizes measured from the generator', () => {
+  it('counts the serialized event and its partition key: 65 bytes on average at 400 events/s', () => {
+    // {"timestamp":"2026-11-22T21:30:00.001Z","page":"/help"} is 55 bytes; keys like "/help-0" … "/about-999"
+    expect(measureInputRecordBytes(400)).toBe(65);
+  });
+
+  it('grows the output record with the count’s digits', () => {
+    expect(measureOutputRecordBytes(400_000)).toBeGreaterThan(measureOutputRecordBytes(400));
+  });
+});
