@@ -112,7 +112,8 @@ export async function observeStack(dirs: PlaygroundDirs, record: StackRecord): P
 }
 
 function rate(value: number | undefined): string {
-  return value === undefined ? '–' : `${value.toFixed(0)}/s`;
+  if (value === undefined) return '–';
+  return `${value < 10 ? value.toFixed(1) : value.toFixed(0)}/s`;
 }
 
 /** The live view as lines of text. */
