@@ -1,11 +1,35 @@
 import type { Command } from 'commander';
 import type { Io } from '../io';
+import { registerAudit } from './audit';
+import { registerDashboard } from './dashboard';
 import { registerCost } from './cost';
 import { registerDown } from './down';
+import { registerFail } from './fail';
+import { registerMetrics } from './metrics';
+import { registerRestore } from './restore';
+import { registerScale } from './scale';
+import { registerSnapshot } from './snapshot';
+import { registerStart } from './start';
+import { registerStatus } from './status';
+import { registerStop } from './stop';
 import { registerUp } from './up';
 
 /** Adds one command to the program; `setExit` records the command's exit code. */
 export type RegisterCommand = (program: Command, io: Io, setExit: (code: number) => void) => void;
 
 /** Every `playground` command, in the order `--help` lists them. */
-export const commands: readonly RegisterCommand[] = [registerUp, registerDown, registerCost];
+export const commands: readonly RegisterCommand[] = [
+  registerUp,
+  registerDown,
+  registerStatus,
+  registerStop,
+  registerStart,
+  registerSnapshot,
+  registerRestore,
+  registerScale,
+  registerFail,
+  registerMetrics,
+  registerAudit,
+  registerDashboard,
+  registerCost,
+];

@@ -1,0 +1,58 @@
+import { CreateApplicationPresignedUrlCommand } from '@aws-sdk/client-kinesis-analytics-v2';
+import type { Io } from '../io';
+import { intIn } from '../options';
+import { describeApplication, msfClient, PlayError, resolveTarget, runPlay, targetFlags, withTargetOptions, type PlayTarget } from '../target';
+import type { RegisterCommand } from './index';
+
+export interface DashboardOptions {
+  readonly target: PlayTarget;
+  /** How long the pre-signed URL's session lasts (AWS). @default 1800 */
+  readonly sessionSeconds: number;
+  readonly json: boolean;
+}
+
+/** `playground dashboard`: the Flink dashboard URL (pre-signed on AWS) and, on AWS, the CloudWatch dashboard. */
+export async function dashboard(options: DashboardOptions, io: Io): Promise<number> {
+  const { target } = options;
+  return runPlay(io, target, async () => {
+    let flink: string;
+    let cloudwatch: string | undefined;
+    if (target.local) {
+      flink = target.local.record.endpoints.flinkRestUrl;
+    } else {
+      const client = msfClient(target);
+      const detail = await describeApplication(client, target.applicationName);
+      if (detail.ApplicationStatus !== 'RUNNING') {
+        throw new PlayError(`${target.applicationName} is ${detail.ApplicationStatus}; the Flink dashboard exists only while it is RUNNING (playground start)`);
+      }
+      const out = await client.send(
+        new CreateApplicationPresignedUrlCommand({
+          ApplicationName: target.applicationName,
+          UrlType: 'FLINK_DASHBOARD_URL',
+          SessionExpirationDurationInSeconds: options.sessionSeconds,
+        }),
+      );
+      if (!out.AuthorizedUrl) throw new PlayError('CreateApplicationPresignedUrl returned no URL');
+      flink = out.AuthorizedUrl;
+      cloudwatch = target.dashboardUrl;
+    }
+    if (options.json) {
+      io.out(JSON.stringify({ flinkDashboard: flink, ...(cloudwatch ? { cloudWatchDashboard: cloudwatch } : {}) }, null, 2));
+    } else {
+      io.out(`Flink dashboard: ${flink}${target.local ? '' : ` (valid for ${options.sessionSeconds} s; open it within 3 minutes)`}`);
+      if (cloudwatch) io.out(`CloudWatch dashboard: ${cloudwatch}`);
+    }
+    return 0;
+  });
+}
+
+export const registerDashboard: RegisterCommand = (program, io, setExit) => {
+  withTargetOptions(program.command('dashboard'))
+    .description('Print the Flink dashboard URL (pre-signed on AWS) and the CloudWatch dashboard')
+    .option('--session <seconds>', 'AWS: how long the dashboard session lasts', intIn(1_800, 43_200), 1_800)
+    .option('--json', 'print the URLs as JSON', false)
+    .action(async (flags: Record<string, unknown>) => {
+      const target = resolveTarget(targetFlags(flags));
+      setExit(await dashboard({ target, sessionSeconds: flags.session as number, json: Boolean(flags.json) }, io));
+    });
+};

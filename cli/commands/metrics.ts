@@ -1,0 +1,227 @@
+import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import type { FlinkRestClient } from '../../local/flink/rest';
+import { UsageError, type Io } from '../io';
+import { intIn } from '../options';
+import { currentJob, localFlink, PlayError, realClock, resolveTarget, runPlay, targetFlags, withTargetOptions, type Clock, type PlayTarget } from '../target';
+import type { RegisterCommand } from './index';
+
+/** The metrics `metrics` shows without names: MSF's CloudWatch names (namespace AWS/KinesisAnalytics). */
+export const DEFAULT_METRICS = [
+  'uptime',
+  'downtime',
+  'fullRestarts',
+  'lastCheckpointSize',
+  'lastCheckpointDuration',
+  'numberOfFailedCheckpoints',
+  'numRecordsInPerSecond',
+  'numRecordsOutPerSecond',
+  'numLateRecordsDropped',
+  'KPUs',
+  'cpuUtilization',
+  'heapMemoryUtilization',
+] as const;
+
+/** Other spellings accepted for the same metric. */
+const ALIASES: Readonly<Record<string, string>> = { restarts: 'fullRestarts', numRestarts: 'fullRestarts' };
+
+const UNITS: Readonly<Record<string, string>> = {
+  uptime: 'ms',
+  downtime: 'ms',
+  lastCheckpointSize: 'bytes',
+  lastCheckpointDuration: 'ms',
+  numRecordsInPerSecond: 'records/s',
+  numRecordsOutPerSecond: 'records/s',
+  cpuUtilization: '%',
+  heapMemoryUtilization: '%',
+};
+
+/** CloudWatch statistic per metric (gauges of the latest minute: Maximum; rates and utilisation: Average). */
+const STATISTIC: Readonly<Record<string, string>> = {
+  numRecordsInPerSecond: 'Average',
+  numRecordsOutPerSecond: 'Average',
+  cpuUtilization: 'Average',
+  heapMemoryUtilization: 'Average',
+};
+
+export interface MetricsOptions {
+  readonly target: PlayTarget;
+  /** MSF metric names; empty for the defaults. */
+  readonly names: readonly string[];
+  readonly json: boolean;
+  /** AWS: how far back to look for datapoints. @default 15 */
+  readonly minutes?: number;
+  readonly clock?: Clock;
+}
+
+export type MetricValues = Readonly<Record<string, number | null>>;
+
+const METRIC_NAME = /^[A-Za-z][\w.]{0,254}$/;
+
+/** Checks metric names before any call. @throws UsageError */
+export function parseMetricNames(names: readonly string[]): string[] {
+  for (const name of names) if (!METRIC_NAME.test(name)) throw new UsageError(`'${name}' is not a metric name (e.g. ${DEFAULT_METRICS.slice(0, 3).join(', ')})`);
+  return names.map((n) => ALIASES[n] ?? n);
+}
+
+function num(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const parsed = Number(value);
+  return Number.isFinite(parsed) ? parsed : null;
+}
+
+/** Reads MSF-named metrics from the local Flink REST API. */
+export async function localMetrics(rest: FlinkRestClient, names: readonly string[]): Promise<MetricValues> {
+  const job = await currentJob(rest);
+  const values: Record<string, number | null> = Object.fromEntries(names.map((n) => [n, null]));
+  const overview = await rest.overview().catch(() => undefined);
+  if (names.includes('KPUs')) values.KPUs = overview?.taskmanagers ?? null;
+  if (names.includes('cpuUtilization') || names.includes('heapMemoryUtilization')) {
+    const tms = await rest.taskManagers().catch(() => []);
+    const per = await Promise.all(
+      tms.map((tm) => rest.taskManagerMetrics(tm.id, ['Status.JVM.CPU.Load', 'Status.JVM.Memory.Heap.Used', 'Status.JVM.Memory.Heap.Max']).catch(() => [])),
+    );
+    const get = (metrics: readonly { id: string; value?: string }[], id: string): number | null => num(metrics.find((m) => m.id === id)?.value);
+    const cpu = per.map((m) => get(m, 'Status.JVM.CPU.Load')).filter((v): v is number => v !== null);
+    const heap = per
+      .map((m) => {
+        const used = get(m, 'Status.JVM.Memory.Heap.Used');
+        const max = get(m, 'Status.JVM.Memory.Heap.Max');
+        return used !== null && max ? used / max : null;
+      })
+      .filter((v): v is number => v !== null);
+    if (names.includes('cpuUtilization')) values.cpuUtilization = cpu.length ? round((cpu.reduce((a, b) => a + b, 0) / cpu.length) * 100) : null;
+    if (names.includes('heapMemoryUtilization')) values.heapMemoryUtilization = heap.length ? round(Math.max(...heap) * 100) : null;
+  }
+  if (!job) return values;
+  const jobNames = names.filter((n) => !(n in LOCAL_SPECIAL));
+  const wanted = [...new Set([...jobNames, ...(names.includes('fullRestarts') ? ['numRestarts'] : [])])];
+  const jobMetrics = wanted.length ? await rest.jobMetrics(job.jid, wanted).catch(() => []) : [];
+  for (const name of jobNames) values[name] = num(jobMetrics.find((m) => m.id === name)?.value);
+  if (names.includes('fullRestarts')) values.fullRestarts = num(jobMetrics.find((m) => m.id === 'numRestarts')?.value);
+  const vertexNames = ['numRecordsInPerSecond', 'numRecordsOutPerSecond', 'numLateRecordsDropped'].filter((n) => names.includes(n));
+  if (vertexNames.length) {
+    const details = await rest.job(job.jid).catch(() => undefined);
+    const source = details?.vertices[0];
+    const last = details?.vertices[details.vertices.length - 1];
+    if (source && last) {
+      const ids = (await rest.vertexMetrics(job.jid, last.id).catch(() => [])).map((m) => m.id.replace(/^\d+\./, ''));
+      const writerIn = ids.find((id) => /Sink__Writer\.numRecordsInPerSecond$/.test(id)) ?? 'numRecordsOutPerSecond';
+      const late = ids.find((id) => /\.numLateRecordsDropped$/.test(id)) ?? 'numLateRecordsDropped';
+      const [src, sink] = await Promise.all([
+        rest.vertexMetricSums(job.jid, source.id, ['numRecordsOutPerSecond']).catch(() => ({}) as Record<string, number>),
+        rest.vertexMetricSums(job.jid, last.id, [writerIn, late]).catch(() => ({}) as Record<string, number>),
+      ]);
+      if (names.includes('numRecordsInPerSecond')) values.numRecordsInPerSecond = maybeRound(src.numRecordsOutPerSecond);
+      if (names.includes('numRecordsOutPerSecond')) values.numRecordsOutPerSecond = maybeRound(sink[writerIn]);
+      if (names.includes('numLateRecordsDropped')) values.numLateRecordsDropped = sink[late] ?? null;
+    }
+  }
+  return values;
+}
+
+/** Metrics computed from more than one job metric locally. */
+const LOCAL_SPECIAL: Readonly<Record<string, true>> = {
+  KPUs: true,
+  cpuUtilization: true,
+  heapMemoryUtilization: true,
+  fullRestarts: true,
+  numRecordsInPerSecond: true,
+  numRecordsOutPerSecond: true,
+  numLateRecordsDropped: true,
+};
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+function maybeRound(value: number | undefined): number | null {
+  return value === undefined ? null : round(value);
+}
+
+/** Reads the metrics from CloudWatch (AWS/KinesisAnalytics, dimension Application): the newest datapoint of each. */
+export async function cloudWatchMetrics(
+  client: CloudWatchClient,
+  application: string,
+  names: readonly string[],
+  minutes: number,
+  clock: Pick<Clock, 'now'>,
+): Promise<MetricValues> {
+  const queries: MetricDataQuery[] = names.map((name, i) => ({
+    Id: `m${i}`,
+    Label: name,
+    MetricStat: {
+      Metric: { Namespace: 'AWS/KinesisAnalytics', MetricName: name, Dimensions: [{ Name: 'Application', Value: application }] },
+      Period: 60,
+      Stat: STATISTIC[name] ?? 'Maximum',
+    },
+  }));
+  const values: Record<string, number | null> = Object.fromEntries(names.map((n) => [n, null]));
+  let token: string | undefined;
+  do {
+    const out = await client.send(
+      new GetMetricDataCommand({
+        MetricDataQueries: queries,
+        StartTime: new Date(clock.now() - minutes * 60_000),
+        EndTime: new Date(clock.now()),
+        ScanBy: 'TimestampDescending',
+        NextToken: token,
+      }),
+    );
+    for (const result of out.MetricDataResults ?? []) {
+      const index = Number(result.Id?.slice(1));
+      const name = names[index];
+      if (name !== undefined && values[name] === null && result.Values?.length) values[name] = round(result.Values[0] as number);
+    }
+    token = out.NextToken;
+  } while (token);
+  return values;
+}
+
+function format(name: string, value: number | null): string {
+  if (value === null) return '–';
+  const unit = UNITS[name];
+  return unit ? `${value} ${unit}` : String(value);
+}
+
+/** `playground metrics [NAME…]`: MSF's metrics, from CloudWatch on AWS or from the Flink REST API locally. */
+export async function metrics(options: MetricsOptions, io: Io): Promise<number> {
+  const { target } = options;
+  const names = options.names.length ? [...options.names] : [...DEFAULT_METRICS];
+  return runPlay(io, target, async () => {
+    let values: MetricValues;
+    if (target.local) {
+      values = await localMetrics(localFlink(target), names);
+    } else {
+      const client = new CloudWatchClient({ ...target.cloudwatch });
+      try {
+        values = await cloudWatchMetrics(client, target.applicationName, names, options.minutes ?? 15, options.clock ?? realClock);
+      } finally {
+        client.destroy();
+      }
+    }
+    if (options.json) {
+      io.out(JSON.stringify({ target: target.kind, application: target.applicationName, metrics: values }, null, 2));
+      return 0;
+    }
+    const source = target.local ? `Flink REST ${target.local.record.endpoints.flinkRestUrl}` : `CloudWatch AWS/KinesisAnalytics, Application=${target.applicationName}, last ${options.minutes ?? 15} min`;
+    io.out(`metrics of ${target.applicationName} (${source})`);
+    for (const name of names) io.out(`  ${name.padEnd(28)} ${format(name, values[name] ?? null)}`);
+    if (Object.values(values).every((v) => v === null)) {
+      throw new PlayError(target.local ? 'no metric has a value: is the job running? (playground status)' : 'no datapoints: is the application running, and are the names right (see --help)?');
+    }
+    return 0;
+  });
+}
+
+export const registerMetrics: RegisterCommand = (program, io, setExit) => {
+  withTargetOptions(program.command('metrics'))
+    .description(`Show the application's metrics by MSF's CloudWatch names (default: ${DEFAULT_METRICS.join(', ')})`)
+    .argument('[names...]', 'metric names, e.g. lastCheckpointSize numRecordsInPerSecond fullRestarts')
+    .option('--json', 'print the metrics as JSON', false)
+    .option('--minutes <n>', 'AWS: how many minutes back to look for datapoints', intIn(1, 1_440), 15)
+    .action(async (names: string[], flags: Record<string, unknown>) => {
+      const parsed = parseMetricNames(names);
+      const target = resolveTarget(targetFlags(flags));
+      setExit(await metrics({ target, names: parsed, json: Boolean(flags.json), minutes: flags.minutes as number }, io));
+    });
+};

@@ -1,0 +1,105 @@
+import type { ApplicationDetail, SnapshotDetails } from '@aws-sdk/client-kinesis-analytics-v2';
+import { FlinkRestClient } from '../../local/flink/rest';
+import type { Io } from '../io';
+import { describeApplication, listSnapshots, msfClient, resolveTarget, runPlay, targetFlags, withTargetOptions, type PlayTarget } from '../target';
+import type { RegisterCommand } from './index';
+
+export interface StatusOptions {
+  readonly target: PlayTarget;
+  readonly json: boolean;
+}
+
+/** What `status --json` prints. */
+export interface ApplicationStatusView {
+  readonly target: 'local' | 'aws';
+  readonly application: string;
+  readonly status: string;
+  readonly version: number | null;
+  readonly parallelism: number | null;
+  readonly currentParallelism: number | null;
+  readonly parallelismPerKpu: number | null;
+  readonly kpus: number | null;
+  readonly autoScaling: boolean | null;
+  readonly snapshotsEnabled: boolean | null;
+  readonly lastUpdate: string | null;
+  readonly lastSnapshot: { readonly name: string; readonly status: string; readonly createdAt: string | null } | null;
+  /** Locally: the Flink jobs of the session cluster, like `flink list`. */
+  readonly flinkJobs?: readonly { readonly id: string; readonly name: string; readonly state: string; readonly startedAt: string }[];
+}
+
+/** The status view of an application and its newest snapshot. */
+export function statusView(target: PlayTarget, detail: ApplicationDetail, snapshots: readonly SnapshotDetails[]): ApplicationStatusView {
+  const parallelism = detail.ApplicationConfigurationDescription?.FlinkApplicationConfigurationDescription?.ParallelismConfigurationDescription;
+  const perKpu = parallelism?.ParallelismPerKPU ?? null;
+  const current = parallelism?.CurrentParallelism ?? parallelism?.Parallelism ?? null;
+  const last = snapshots[0];
+  return {
+    target: target.kind,
+    application: detail.ApplicationName ?? target.applicationName,
+    status: detail.ApplicationStatus ?? 'UNKNOWN',
+    version: detail.ApplicationVersionId ?? null,
+    parallelism: parallelism?.Parallelism ?? null,
+    currentParallelism: current,
+    parallelismPerKpu: perKpu,
+    kpus: current !== null && perKpu ? Math.ceil(current / perKpu) : null,
+    autoScaling: parallelism?.AutoScalingEnabled ?? null,
+    snapshotsEnabled: detail.ApplicationConfigurationDescription?.ApplicationSnapshotConfigurationDescription?.SnapshotsEnabled ?? null,
+    lastUpdate: detail.LastUpdateTimestamp?.toISOString() ?? null,
+    lastSnapshot: last
+      ? { name: last.SnapshotName ?? '?', status: last.SnapshotStatus ?? '?', createdAt: last.SnapshotCreationTimestamp?.toISOString() ?? null }
+      : null,
+  };
+}
+
+function time(iso: string | null): string {
+  return iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '–';
+}
+
+/** The view as lines, in the manner of `flink list`. */
+export function renderStatus(view: ApplicationStatusView): string[] {
+  const lines = [
+    `------------------ ${view.target === 'local' ? 'Local' : 'AWS'} application ------------------`,
+    `${time(view.lastUpdate)} : ${view.application} : ${view.status} (version ${view.version ?? '?'})`,
+    `  parallelism ${view.currentParallelism ?? '?'}${view.parallelism !== view.currentParallelism ? ` (configured ${view.parallelism ?? '?'})` : ''}, ${view.parallelismPerKpu ?? '?'} per KPU → ${view.kpus ?? '?'} KPU(s); autoscaling ${view.autoScaling ? 'on' : 'off'}; snapshots ${view.snapshotsEnabled ? 'enabled' : 'disabled'}`,
+    `  last snapshot ${view.lastSnapshot ? `${view.lastSnapshot.name} (${view.lastSnapshot.status}, ${time(view.lastSnapshot.createdAt)})` : 'none'}`,
+  ];
+  if (view.flinkJobs) {
+    lines.push('------------------ Flink jobs (local session cluster) ------------------');
+    if (view.flinkJobs.length === 0) lines.push('No jobs.');
+    for (const job of view.flinkJobs) lines.push(`${time(job.startedAt)} : ${job.id} : ${job.name} (${job.state})`);
+  }
+  lines.push('-----------------------------------------------------------------------');
+  return lines;
+}
+
+/** `playground status`: the application's state, version, parallelism, KPUs and last snapshot. */
+export async function status(options: StatusOptions, io: Io): Promise<number> {
+  const { target } = options;
+  const client = msfClient(target);
+  return runPlay(io, target, async () => {
+    const [detail, snapshots] = await Promise.all([
+      describeApplication(client, target.applicationName),
+      listSnapshots(client, target.applicationName),
+    ]);
+    let view = statusView(target, detail, snapshots);
+    if (target.local) {
+      const jobs = await new FlinkRestClient(target.local.record.endpoints.flinkRestUrl, 5_000).jobs().catch(() => []);
+      view = {
+        ...view,
+        flinkJobs: jobs.map((j) => ({ id: j.jid, name: j.name, state: j.state, startedAt: new Date(j['start-time']).toISOString() })),
+      };
+    }
+    if (options.json) io.out(JSON.stringify(view, null, 2));
+    else for (const line of renderStatus(view)) io.out(line);
+    return 0;
+  });
+}
+
+export const registerStatus: RegisterCommand = (program, io, setExit) => {
+  withTargetOptions(program.command('status'))
+    .description('Show the application: state, version, parallelism, KPUs, last snapshot (like flink list)')
+    .option('--json', 'print the status as JSON', false)
+    .action(async (flags: Record<string, unknown>) => {
+      setExit(await status({ target: resolveTarget(targetFlags(flags)), json: Boolean(flags.json) }, io));
+    });
+};
