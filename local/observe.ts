@@ -35,6 +35,9 @@ export async function auditStack(record: StackRecord, range: { fromMs?: number; 
   }
 }
 
+/** Results per second out of the window operator, into the sink (operator metrics use `_` for spaces). */
+const COUNTER_OUT = 'ClickEvent_Counter.numRecordsOutPerSecond';
+
 function number(value: string | undefined): number | undefined {
   const parsed = Number(value);
   return value === undefined || Number.isNaN(parsed) ? undefined : parsed;
@@ -85,9 +88,9 @@ export async function observeStack(dirs: PlaygroundDirs, record: StackRecord): P
     if (source && sink) {
       const [sourceMetrics, sinkMetrics] = await Promise.all([
         rest.vertexMetricSums(job.jid, source.id, ['numRecordsOutPerSecond']).catch(() => ({}) as Record<string, number>),
-        rest.vertexMetricSums(job.jid, sink.id, ['numRecordsInPerSecond']).catch(() => ({}) as Record<string, number>),
+        rest.vertexMetricSums(job.jid, sink.id, [COUNTER_OUT]).catch(() => ({}) as Record<string, number>),
       ]);
-      ratesPerSecond = { in: sourceMetrics.numRecordsOutPerSecond, out: sinkMetrics.numRecordsInPerSecond };
+      ratesPerSecond = { in: sourceMetrics.numRecordsOutPerSecond, out: sinkMetrics[COUNTER_OUT] };
     }
     const completed = checkpoints?.latest.completed;
     if (completed) {
