@@ -1,0 +1,227 @@
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { DescribeApplicationCommand, KinesisAnalyticsV2Client, ResourceNotFoundException, UpdateApplicationCommand } from '@aws-sdk/client-kinesis-analytics-v2';
+import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { audit, parseDuration } from '../../cli/commands/audit';
+import { fail } from '../../cli/commands/fail';
+import { metrics } from '../../cli/commands/metrics';
+import { UsageError } from '../../cli/io';
+import { main } from '../../cli/main';
+import { resolveTarget } from '../../cli/target';
+import { APP, awsTarget, fakeClock, recordingIo } from './support';
+
+const msf = mockClient(KinesisAnalyticsV2Client);
+const cloudwatch = mockClient(CloudWatchClient);
+const kinesis = mockClient(KinesisClient);
+const dynamodb = mockClient(DynamoDBDocumentClient);
+
+afterEach(() => {
+  msf.reset();
+  cloudwatch.reset();
+  kinesis.reset();
+  dynamodb.reset();
+});
+
+function emptyHome(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'playground-cli-'));
+}
+
+function outputsFile(content: unknown): string {
+  const file = path.join(emptyHome(), 'cdk-outputs.json');
+  writeFileSync(file, JSON.stringify(content));
+  return file;
+}
+
+describe('target resolution', () => {
+  it('reads the AWS resources from cdk-outputs.json, nested under the stack names', () => {
+    const outputs = outputsFile({
+      PlaygroundStateful: { InputStreamName: 'in', OutputStreamName: 'out', LedgerTableName: 'ledger', AuditTableName: 'audit', Region: 'eu-west-1' },
+      PlaygroundApplication: { ApplicationName: 'app-123' },
+      PlaygroundMonitoring: { DashboardUrl: 'https://dash' },
+    });
+
+    const target = resolveTarget({ home: emptyHome(), outputs });
+
+    expect(target).toMatchObject({
+      kind: 'aws',
+      applicationName: 'app-123',
+      region: 'eu-west-1',
+      streams: 'kinesis',
+      input: { kind: 'kinesis', streamName: 'in' },
+      tables: { ledger: 'ledger', audit: 'audit' },
+      dashboardUrl: 'https://dash',
+      msf: { region: 'eu-west-1' },
+    });
+    expect(target.msf.endpoint).toBeUndefined(); // AWS_ENDPOINT_URL is left to the SDK
+  });
+
+  it('writes to MSK with IAM auth when the outputs name bootstrap brokers', () => {
+    const outputs = outputsFile({ PlaygroundStateful: { BootstrapBrokers: 'b-1:9098,b-2:9098', Region: 'us-east-2' }, PlaygroundApplication: { ApplicationName: 'a' } });
+
+    expect(resolveTarget({ home: emptyHome(), outputs }).input).toEqual({
+      kind: 'kafka',
+      bootstrapServers: ['b-1:9098', 'b-2:9098'],
+      topic: 'input',
+      auth: 'iam',
+      region: 'us-east-2',
+    });
+  });
+
+  it('takes --app over the outputs, and asks for one when there is neither', () => {
+    expect(resolveTarget({ home: emptyHome(), target: 'aws', app: 'given', outputs: outputsFile({}) }).applicationName).toBe('given');
+    expect(() => resolveTarget({ home: emptyHome(), target: 'aws', outputs: outputsFile({}) })).toThrow(/pass --app NAME, or deploy/);
+  });
+
+  it('asks to start the local playground when --target local finds none', () => {
+    expect(() => resolveTarget({ home: emptyHome(), target: 'local' })).toThrow(UsageError);
+    expect(() => resolveTarget({ home: emptyHome(), target: 'local' })).toThrow(/npx playground up --detach/);
+  });
+});
+
+describe('argument validation makes no call', () => {
+  const aws = (...args: string[]): string[] => [...args, '--target', 'aws', '--app', APP, '--home', emptyHome()];
+
+  it.each([
+    ['parallelism 0', aws('scale', '0')],
+    ['parallelism 300', aws('scale', '300')],
+    ['per-kpu 9', aws('scale', '2', '--per-kpu', '9')],
+    ['autoscaling maybe', aws('scale', '2', '--autoscaling', 'maybe')],
+    ['a bad snapshot name', aws('restore', 'no spaces!')],
+    ['a bad --restore', aws('start', '--restore', 'a/b')],
+    ['a bad --since', aws('audit', '--since', 'yesterday')],
+    ['an unknown target', ['status', '--target', 'mars']],
+    ['--kill-taskmanager on AWS', aws('fail', '--kill-taskmanager')],
+  ])('exits non-zero on %s', async (_name, argv) => {
+    const io = recordingIo();
+
+    const code = await main(argv, io);
+
+    expect(code).toBeGreaterThan(0);
+    expect(io.errors.join('\n')).toMatch(/error/);
+    expect(msf.calls()).toHaveLength(0);
+    expect(kinesis.calls()).toHaveLength(0);
+  });
+
+  it('exits 1 with one line for an unknown application, before any update', async () => {
+    msf.on(DescribeApplicationCommand).rejects(new ResourceNotFoundException({ message: `Application ${APP} not found`, $metadata: {} }));
+    const io = recordingIo();
+
+    const code = await main(aws('scale', '2'), io);
+
+    expect(code).toBe(1);
+    expect(io.errors).toEqual([expect.stringMatching(/^error: ResourceNotFoundException: .* check --app/)]);
+    expect(msf.commandCalls(UpdateApplicationCommand)).toHaveLength(0);
+  });
+
+  it('every play has --help', async () => {
+    for (const command of ['status', 'stop', 'start', 'snapshot', 'restore', 'scale', 'fail', 'metrics', 'audit', 'dashboard']) {
+      const io = recordingIo();
+      expect(await main([command, '--help'], io)).toBe(0);
+      expect(io.lines.join('\n')).toMatch(/Usage: playground/);
+    }
+  });
+});
+
+describe('fail on AWS', () => {
+  it('writes the fault-injection control record to the input stream', async () => {
+    kinesis.on(PutRecordsCommand).resolves({ FailedRecordCount: 0, Records: [{ SequenceNumber: '1', ShardId: 's' }] });
+    const io = recordingIo();
+
+    const code = await fail({ target: awsTarget, killTaskManager: false, downForSeconds: 10, clock: fakeClock() }, io);
+
+    expect(code).toBe(0);
+    const input = kinesis.commandCalls(PutRecordsCommand)[0]?.args[0].input;
+    expect(input?.StreamName).toBe('input-stream');
+    const record = JSON.parse(Buffer.from(input?.Records?.[0]?.Data as Uint8Array).toString()) as Record<string, string>;
+    expect(record).toEqual({ control: 'fail', id: expect.stringMatching(/^[0-9a-f-]{36}$/), issuedAt: '2026-11-22T21:30:00.000Z' });
+    expect(io.text()).toContain('wrote control record');
+  });
+
+  it('says where the input stream is missing', async () => {
+    const { input: _input, ...noInput } = awsTarget;
+    const io = recordingIo();
+
+    expect(await fail({ target: noInput, killTaskManager: false, downForSeconds: 10 }, io)).toBe(1);
+    expect(io.errors[0]).toContain('no input stream known');
+  });
+});
+
+describe('metrics on AWS', () => {
+  it('reads AWS/KinesisAnalytics by Application and shows the newest datapoint of each', async () => {
+    cloudwatch.on(GetMetricDataCommand).resolves({
+      MetricDataResults: [
+        { Id: 'm0', Label: 'lastCheckpointSize', Values: [9378, 9000] },
+        { Id: 'm1', Label: 'fullRestarts', Values: [] },
+      ],
+    });
+    const io = recordingIo();
+
+    const code = await metrics({ target: awsTarget, names: ['lastCheckpointSize', 'fullRestarts'], json: true, clock: fakeClock() }, io);
+
+    expect(code).toBe(0);
+    const query = cloudwatch.commandCalls(GetMetricDataCommand)[0]?.args[0].input;
+    expect(query?.MetricDataQueries?.[0]?.MetricStat?.Metric).toEqual({
+      Namespace: 'AWS/KinesisAnalytics',
+      MetricName: 'lastCheckpointSize',
+      Dimensions: [{ Name: 'Application', Value: APP }],
+    });
+    expect((query?.EndTime?.getTime() ?? 0) - (query?.StartTime?.getTime() ?? 0)).toBe(15 * 60_000);
+    expect(JSON.parse(io.lines.join('\n'))).toEqual({ target: 'aws', application: APP, metrics: { lastCheckpointSize: 9378, fullRestarts: null } });
+  });
+
+  it('fails when no metric has a datapoint', async () => {
+    cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
+    const io = recordingIo();
+
+    expect(await metrics({ target: awsTarget, names: ['uptime'], json: false, clock: fakeClock() }, io)).toBe(1);
+    expect(io.errors[0]).toContain('no datapoints');
+  });
+});
+
+describe('audit on AWS', () => {
+  const now = Date.parse('2026-11-22T21:30:00.000Z');
+  const sent = (windowStart: string): Record<string, unknown> => ({ windowStart, status: 'sent', eventsPerWindow: 1000, pages: 6 });
+
+  it('prints the same JSON shape as up --report and exits 0 when nothing is wrong or missing', async () => {
+    dynamodb.on(ScanCommand, { TableName: 'ledger-table' }).resolves({ Items: [sent('2026-11-22T21:00:00.000Z')] });
+    dynamodb
+      .on(ScanCommand, { TableName: 'audit-table' })
+      .resolves({ Items: [{ windowStart: '2026-11-22T21:00:00.000Z', page: '#window', verdict: 'exact', reason: 'all pages 1000' }] });
+    dynamodb.on(QueryCommand).resolves({ Items: [] });
+    const io = recordingIo();
+
+    const code = await audit({ target: awsTarget, json: true, sinceMs: parseDuration('1h'), clock: { now: () => now } }, io);
+
+    expect(code).toBe(0);
+    const report = JSON.parse(io.lines.join('\n')) as Record<string, unknown>;
+    expect(Object.keys(report).sort()).toEqual(
+      ['duplicates', 'events', 'finishedAt', 'latencyMs', 'malformed', 'nonExact', 'startedAt', 'streams', 'windows'].sort(),
+    );
+    expect(report).toMatchObject({ streams: 'kinesis', startedAt: '2026-11-22T20:30:00.000Z', finishedAt: '2026-11-22T21:30:00.000Z' });
+  });
+
+  it('lists the non-exact windows and exits 1 when a window is missing', async () => {
+    dynamodb.on(ScanCommand, { TableName: 'ledger-table' }).resolves({ Items: [sent('2026-11-22T21:00:00.000Z')] });
+    dynamodb.on(ScanCommand, { TableName: 'audit-table' }).resolves({ Items: [] });
+    dynamodb.on(QueryCommand).resolves({ Items: [] });
+    const io = recordingIo();
+
+    const code = await audit({ target: awsTarget, json: false, sinceMs: parseDuration('1h'), clock: { now: () => now } }, io);
+
+    expect(code).toBe(1);
+    expect(io.text()).toMatch(/missing 1/);
+    expect(io.text()).toMatch(/missing\s+2026-11-22T21:00:00.000Z/);
+  });
+
+  it('parses durations', () => {
+    expect(parseDuration('90s')).toBe(90_000);
+    expect(parseDuration('15m')).toBe(900_000);
+    expect(parseDuration('2h')).toBe(7_200_000);
+    expect(() => parseDuration('0s')).toThrow(UsageError);
+  });
+});
