@@ -1,9 +1,15 @@
-import { QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { scanLedger, type LedgerEntry } from './ledger';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { toStoredWindow, WINDOW_READ_CONCURRENCY, type StoredWindow } from './audit';
+import { mapConcurrently, queryAll } from './dynamodb-reads';
+import { AuditRangeError } from './errors';
+import { getLedgerEntries } from './ledger';
 import { PAGES } from './pages';
-import { MALFORMED_PARTITION_KEY, VERDICT_SORT_KEY } from './tables';
-import { judgeWindow, percentile, type ResultItem, type Verdict, type VerdictItem } from './verdicts';
-import { toIso, WINDOW_MS } from './windows';
+import { MALFORMED_PARTITION_KEY, UNLEDGERED_PARTITION_KEY } from './tables';
+import { judgeWindow, percentile, type Verdict } from './verdicts';
+import { countWindowStarts, toIso, WINDOW_MS, windowStartsIn } from './windows';
+
+/** The longest range `queryAudit` reads: 7 days (what TTL keeps) = 40,320 windows. */
+export const MAX_AUDIT_QUERY_WINDOWS = (7 * 24 * 3600 * 1000) / WINDOW_MS;
 
 export interface AuditQuery {
   readonly ledgerTableName: string;
@@ -16,6 +22,8 @@ export interface AuditQuery {
   readonly nowMs?: number;
   /** @default 120 */
   readonly gracePeriodSeconds?: number;
+  /** Strongly consistent reads (twice the read units). @default false */
+  readonly consistentRead?: boolean;
 }
 
 export interface NonExactWindow {
@@ -43,88 +51,77 @@ export interface AuditSummary {
   readonly nonExact: readonly NonExactWindow[];
 }
 
-async function scanAll(
-  doc: DynamoDBDocumentClient,
-  input: ConstructorParameters<typeof ScanCommand>[0] | ConstructorParameters<typeof QueryCommand>[0],
-  query: boolean,
-): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const command = query
-      ? new QueryCommand({ ...input, ExclusiveStartKey: startKey } as ConstructorParameters<typeof QueryCommand>[0])
-      : new ScanCommand({ ...input, ExclusiveStartKey: startKey });
-    const out = await doc.send(command as ScanCommand);
-    items.push(...(out.Items ?? []));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return items;
+/** The partition-key Query of an index partition (`#malformed`, `#unledgered`) over sort keys in [from, to). */
+function queryIndex(doc: DynamoDBDocumentClient, query: AuditQuery, partition: string): Promise<Record<string, unknown>[]> {
+  return queryAll(doc, {
+    TableName: query.auditTableName,
+    KeyConditionExpression: 'windowStart = :p AND page BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':p': partition, ':from': toIso(query.fromMs), ':to': toIso(query.toMs - 1) },
+    ConsistentRead: query.consistentRead ?? false,
+  });
 }
 
 /**
- * Summarises the audit of the windows starting in `[fromMs, toMs)` from the ledger and audit
- * tables (Scans with filters: fine at playground scale). A window's verdict is the stored one;
- * windows without one are judged now (pending, or missing after the grace period).
+ * Summarises the audit of the windows starting in `[fromMs, toMs)` (at most 7 days). A window's
+ * verdict is the stored one; windows without one are judged now (pending, or missing after the
+ * grace period).
+ *
+ * No Scan: the window starts in the range are enumerated (windows are deterministic), their ledger
+ * entries read with BatchGetItem (100 keys per request), and the audit partition of each window the
+ * ledger has, or that the `#unledgered` index lists (results for a window the ledger never
+ * generated), is read with one Query; malformed counters with one Query of `#malformed`. Reads are
+ * eventually consistent by default: this is a report, refreshed every 2 s by the live view, and a
+ * result written in the last second may show up at the next refresh. For a one-hour range with the
+ * generator running: 240 keys × 0.5 + 240 Queries × 0.5 ≈ 240 RRU.
  */
 export async function queryAudit(doc: DynamoDBDocumentClient, query: AuditQuery): Promise<AuditSummary> {
   if (!(Number.isFinite(query.fromMs) && Number.isFinite(query.toMs) && query.fromMs < query.toMs)) {
-    throw new RangeError(`queryAudit: fromMs (${query.fromMs}) must be a time before toMs (${query.toMs})`);
+    throw new AuditRangeError(`queryAudit: fromMs (${query.fromMs}) must be a time before toMs (${query.toMs})`);
+  }
+  const count = countWindowStarts(query.fromMs, query.toMs);
+  if (count > MAX_AUDIT_QUERY_WINDOWS) {
+    throw new AuditRangeError(
+      `queryAudit: ${toIso(query.fromMs)} to ${toIso(query.toMs)} spans ${count} windows; at most ${MAX_AUDIT_QUERY_WINDOWS} (7 days, what the tables keep) can be audited at once`,
+    );
   }
   const nowMs = query.nowMs ?? Date.now();
   const graceMs = (query.gracePeriodSeconds ?? 120) * 1000;
-  const fromIso = toIso(query.fromMs);
-  const toIsoExclusive = toIso(query.toMs);
-  const [ledgerEntries, auditItems, malformedItems] = await Promise.all([
-    scanLedger(doc, query.ledgerTableName, fromIso, toIsoExclusive),
-    scanAll(
-      doc,
-      {
-        TableName: query.auditTableName,
-        FilterExpression: 'windowStart >= :from AND windowStart < :to',
-        ExpressionAttributeValues: { ':from': fromIso, ':to': toIsoExclusive },
-        ConsistentRead: true,
-      },
-      false,
-    ),
-    scanAll(
-      doc,
-      {
-        TableName: query.auditTableName,
-        KeyConditionExpression: 'windowStart = :m AND page BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':m': MALFORMED_PARTITION_KEY, ':from': fromIso, ':to': toIsoExclusive },
-        ConsistentRead: true,
-      },
-      true,
-    ),
+  const consistentRead = query.consistentRead ?? false;
+  const starts = windowStartsIn(query.fromMs, query.toMs).map(toIso);
+  const [ledger, unledgered, malformedItems] = await Promise.all([
+    getLedgerEntries(doc, query.ledgerTableName, starts, { consistentRead }),
+    queryIndex(doc, query, UNLEDGERED_PARTITION_KEY),
+    queryIndex(doc, query, MALFORMED_PARTITION_KEY),
   ]);
 
-  const ledger = new Map<string, LedgerEntry>(ledgerEntries.map((e) => [e.windowStart, e]));
-  const results = new Map<string, ResultItem[]>();
-  const verdicts = new Map<string, VerdictItem>();
-  for (const item of auditItems) {
-    const windowStart = String(item.windowStart);
-    if (item.page === VERDICT_SORT_KEY) verdicts.set(windowStart, item as unknown as VerdictItem);
-    else results.set(windowStart, [...(results.get(windowStart) ?? []), item as unknown as ResultItem]);
-  }
+  const all = [...new Set([...ledger.keys(), ...unledgered.map((i) => String(i.page))])].sort();
+  const stored = new Map<string, StoredWindow>();
+  await mapConcurrently(all, WINDOW_READ_CONCURRENCY, async (windowStart) => {
+    const items = await queryAll(doc, {
+      TableName: query.auditTableName,
+      KeyConditionExpression: 'windowStart = :w',
+      ExpressionAttributeValues: { ':w': windowStart },
+      ConsistentRead: consistentRead,
+    });
+    stored.set(windowStart, toStoredWindow(items));
+  });
 
   const windows = { exact: 0, wrong: 0, missing: 0, pending: 0 };
   const nonExact: NonExactWindow[] = [];
   let duplicates = 0;
   const latencies: number[] = [];
   let generated = 0;
-  for (const entry of ledgerEntries) if (entry.status === 'sent') generated += entry.eventsPerWindow * entry.pages;
+  for (const entry of ledger.values()) if (entry.status === 'sent') generated += entry.eventsPerWindow * entry.pages;
 
-  const all = [...new Set([...ledger.keys(), ...results.keys(), ...verdicts.keys()])].sort();
   for (const windowStart of all) {
-    const windowResults = results.get(windowStart) ?? [];
+    const { results: windowResults, verdict: storedVerdict } = stored.get(windowStart) ?? { results: [], verdict: undefined };
     for (const r of windowResults) {
       duplicates += r.duplicates ?? 0;
       latencies.push(r.latencyMs);
     }
-    const stored = verdicts.get(windowStart);
     const windowEndMs = Date.parse(windowStart) + WINDOW_MS;
-    const judged = stored
-      ? { verdict: stored.verdict as Verdict, reason: stored.reason }
+    const judged = storedVerdict
+      ? { verdict: storedVerdict.verdict as Verdict, reason: storedVerdict.reason }
       : judgeWindow({ ledger: ledger.get(windowStart), results: windowResults, windowEndMs, nowMs, graceMs, allowMissing: true });
     windows[judged.verdict]++;
     if (judged.verdict === 'wrong' || judged.verdict === 'missing') {

@@ -1,19 +1,13 @@
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditorConfig } from './config';
+import { mapConcurrently, queryAll } from './dynamodb-reads';
 import { parseClickEventStatistics, type ClickEventStatistics } from './events';
 import { MalformedRecordError } from './errors';
-import { getLedgerEntry, isConditionalCheckFailed, scanLedger } from './ledger';
+import { getLedgerEntries, getLedgerEntry, isConditionalCheckFailed, type LedgerEntry } from './ledger';
 import { MetricUnit, silentLog, type Log, type MetricSink } from './observability';
-import { MALFORMED_PARTITION_KEY, RETENTION_SECONDS, VERDICT_SORT_KEY } from './tables';
+import { MALFORMED_PARTITION_KEY, RETENTION_SECONDS, UNLEDGERED_PARTITION_KEY, VERDICT_SORT_KEY } from './tables';
 import { judgeWindow, mayReplace, type Judgement, type ResultItem, type Verdict, type VerdictItem } from './verdicts';
-import { toIso, WINDOW_MS } from './windows';
+import { toIso, WINDOW_MS, windowStartsIn } from './windows';
 
 export interface AuditDeps {
   readonly doc: DynamoDBDocumentClient;
@@ -94,30 +88,36 @@ export async function recordResult(stats: ClickEventStatistics, deps: AuditDeps)
   return 'conflict';
 }
 
-/** Everything stored about one window. */
-export async function readWindow(
-  windowStart: string,
-  deps: Pick<AuditDeps, 'doc' | 'config'>,
-): Promise<{ results: ResultItem[]; verdict: VerdictItem | undefined }> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await deps.doc.send(
-      new QueryCommand({
-        TableName: deps.config.auditTableName,
-        KeyConditionExpression: 'windowStart = :w',
-        ExpressionAttributeValues: { ':w': windowStart },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(out.Items ?? []));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
+/** What the audit table holds about one window. */
+export interface StoredWindow {
+  readonly results: ResultItem[];
+  readonly verdict: VerdictItem | undefined;
+}
+
+/** Splits the items of one window's partition into its results and its verdict. */
+export function toStoredWindow(items: readonly Record<string, unknown>[]): StoredWindow {
   return {
     results: items.filter((i) => i.page !== VERDICT_SORT_KEY) as unknown as ResultItem[],
     verdict: items.find((i) => i.page === VERDICT_SORT_KEY) as VerdictItem | undefined,
   };
+}
+
+/**
+ * Everything stored about one window: one Query of its partition (6 results + the verdict item,
+ * ≈1.3 KB, so one read unit strongly consistent, half eventually consistent).
+ */
+export async function readWindow(
+  windowStart: string,
+  deps: Pick<AuditDeps, 'doc' | 'config'>,
+  consistentRead = true,
+): Promise<StoredWindow> {
+  const items = await queryAll(deps.doc, {
+    TableName: deps.config.auditTableName,
+    KeyConditionExpression: 'windowStart = :w',
+    ExpressionAttributeValues: { ':w': windowStart },
+    ConsistentRead: consistentRead,
+  });
+  return toStoredWindow(items);
 }
 
 /**
@@ -130,11 +130,22 @@ export async function evaluateWindow(
   deps: AuditDeps,
   allowMissing: boolean,
 ): Promise<Judgement & { stored: boolean }> {
-  const windowEndMs = Date.parse(windowStart) + WINDOW_MS;
-  const [ledger, { results, verdict: current }] = await Promise.all([
+  const [ledger, stored] = await Promise.all([
     getLedgerEntry(deps.doc, deps.config.ledgerTableName, windowStart),
     readWindow(windowStart, deps),
   ]);
+  return decideWindow(windowStart, ledger, stored, deps, allowMissing);
+}
+
+/** Judges a window from what was read about it and stores the verdict if it may replace the stored one. */
+async function decideWindow(
+  windowStart: string,
+  ledger: LedgerEntry | undefined,
+  { results, verdict: current }: StoredWindow,
+  deps: AuditDeps,
+  allowMissing: boolean,
+): Promise<Judgement & { stored: boolean }> {
+  const windowEndMs = Date.parse(windowStart) + WINDOW_MS;
   const nowMs = now(deps);
   const judgement = judgeWindow({
     ledger,
@@ -146,6 +157,17 @@ export async function evaluateWindow(
   });
   if (!mayReplace(current?.verdict, judgement.verdict)) return { ...judgement, stored: false };
   const verdict = judgement.verdict as VerdictItem['verdict'];
+  const expires = Math.floor(windowEndMs / 1000) + RETENTION_SECONDS;
+  if (!ledger && !current) {
+    // Indexed before the verdict (an idempotent put), so queryAudit finds the window without a Scan
+    // even if the verdict write below fails.
+    await deps.doc.send(
+      new PutCommand({
+        TableName: deps.config.auditTableName,
+        Item: { windowStart: UNLEDGERED_PARTITION_KEY, page: windowStart, windowEnd: toIso(windowEndMs), expiresAt: expires },
+      }),
+    );
+  }
   try {
     await deps.doc.send(
       new PutCommand({
@@ -158,7 +180,7 @@ export async function evaluateWindow(
           decidedAt: toIso(nowMs),
           windowEnd: toIso(windowEndMs),
           expected: ledger?.eventsPerWindow,
-          expiresAt: Math.floor(windowEndMs / 1000) + RETENTION_SECONDS,
+          expiresAt: expires,
         },
         ConditionExpression: current ? 'verdict = :prev' : 'attribute_not_exists(page)',
         ExpressionAttributeValues: current ? { ':prev': current.verdict } : undefined,
@@ -213,42 +235,61 @@ export async function auditRecord(text: string, deps: AuditDeps): Promise<Arriva
 }
 
 export interface SweepResult {
+  /** Ledger windows in the look-back without a final (exact or wrong) verdict, judged by this sweep. */
   readonly checked: number;
   readonly verdicts: Readonly<Record<Verdict, number>>;
 }
 
 /**
- * The scheduled sweep: every ledger window that ended more than the grace period ago (and at most
- * `lookbackMs` ago) without a final verdict is judged; incomplete ones become missing.
+ * How far back, before `now − grace`, the sweep looks: 15 minutes = 60 windows. The sweep runs every
+ * minute (each invocation retried twice by EventBridge), and a window needs one successful sweep
+ * after its grace period to be decided, so 15 minutes rides out a quarter of an hour of failed
+ * sweeps. Older windows are not re-examined: an earlier sweep decided them, and any that no sweep
+ * reached are still reported missing by `queryAudit`, which judges windows without a verdict itself
+ * (only the WindowsMissing metric misses them).
  */
-export async function sweep(deps: AuditDeps, lookbackMs = 3_600_000): Promise<SweepResult> {
+export const DEFAULT_SWEEP_LOOKBACK_MS = 15 * 60_000;
+
+/** Window partitions the sweep and the query read at the same time. */
+export const WINDOW_READ_CONCURRENCY = 8;
+
+/**
+ * The scheduled sweep: every ledger window whose end is at least the grace period ago (and at most
+ * `lookbackMs` before that) without a final verdict is judged; incomplete ones become missing, and
+ * missing ones whose results completed since become exact or wrong.
+ *
+ * No Scan: windows are deterministic (every 15 s), so the sweep enumerates the window starts in the
+ * look-back, reads their ledger entries with BatchGetItem and Queries the audit partition of each
+ * window the ledger has. Both reads are eventually consistent: the ledger entry of a window past its
+ * grace period no longer changes, and a verdict is only written conditionally on the verdict that
+ * was read, so a stale read can at worst store `missing` for a window whose last result landed in
+ * the last second — which the auditor, or the next sweep (missing windows are re-examined), turns
+ * exact.
+ *
+ * Read units per sweep (default look-back, generator running, items < 4 KB so 0.5 RRU each,
+ * eventually consistent): 60 ledger keys × 0.5 + 60 window Queries × 0.5 = 60 RRU; 30 RRU with the
+ * generator stopped (no ledger entries, no Queries). The former strongly consistent Scan of both
+ * tables read all 7 days kept by TTL — 40,320 windows × (280 B ledger + 6 × 170 B results + 220 B
+ * verdict) ≈ 61 MB ≈ 15,000 RRU — at every sweep, whatever the load.
+ */
+export async function sweep(deps: AuditDeps, lookbackMs = DEFAULT_SWEEP_LOOKBACK_MS): Promise<SweepResult> {
   const nowMs = now(deps);
   const cutoffEnd = nowMs - deps.config.gracePeriodSeconds * 1000;
-  const fromIso = toIso(cutoffEnd - lookbackMs - WINDOW_MS);
-  const toIsoExclusive = toIso(cutoffEnd - WINDOW_MS + 1);
-  const ledger = await scanLedger(deps.doc, deps.config.ledgerTableName, fromIso, toIsoExclusive);
-  const decided = new Set<string>();
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await deps.doc.send(
-      new ScanCommand({
-        TableName: deps.config.auditTableName,
-        FilterExpression: 'page = :v AND windowStart >= :from AND windowStart < :to AND verdict IN (:exact, :wrong)',
-        ExpressionAttributeValues: { ':v': VERDICT_SORT_KEY, ':from': fromIso, ':to': toIsoExclusive, ':exact': 'exact', ':wrong': 'wrong' },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of out.Items ?? []) decided.add(String(item.windowStart));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
+  // Windows with cutoffEnd − lookbackMs < end ≤ cutoffEnd.
+  const starts = windowStartsIn(cutoffEnd - lookbackMs - WINDOW_MS + 1, cutoffEnd - WINDOW_MS + 1).map(toIso);
+  const ledger = await getLedgerEntries(deps.doc, deps.config.ledgerTableName, starts);
   const verdicts: Record<Verdict, number> = { exact: 0, wrong: 0, missing: 0, pending: 0 };
   let checked = 0;
-  for (const entry of ledger) {
-    if (decided.has(entry.windowStart)) continue;
-    checked++;
-    const { verdict } = await evaluateWindow(entry.windowStart, deps, true);
-    verdicts[verdict]++;
-  }
+  await mapConcurrently(
+    starts.filter((s) => ledger.has(s)),
+    WINDOW_READ_CONCURRENCY,
+    async (windowStart) => {
+      const stored = await readWindow(windowStart, deps, false);
+      if (stored.verdict?.verdict === 'exact' || stored.verdict?.verdict === 'wrong') return;
+      checked++;
+      const { verdict } = await decideWindow(windowStart, ledger.get(windowStart), stored, deps, true);
+      verdicts[verdict]++;
+    },
+  );
   return { checked, verdicts };
 }

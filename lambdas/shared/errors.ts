@@ -29,3 +29,23 @@ export class StreamWriteError extends Error {
     this.name = 'StreamWriteError';
   }
 }
+
+/** DynamoDB kept returning some keys of a BatchGetItem as unprocessed: the read gives up rather than guess. */
+export class BatchGetError extends Error {
+  constructor(
+    message: string,
+    readonly unprocessedKeys: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'BatchGetError';
+  }
+}
+
+/** An audit query over a time range that is empty, inverted or longer than the query allows. */
+export class AuditRangeError extends RangeError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'AuditRangeError';
+  }
+}

@@ -1,4 +1,5 @@
-import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll, type BatchGetOptions } from './dynamodb-reads';
 import { RETENTION_SECONDS } from './tables';
 import { toIso, type Window } from './windows';
 
@@ -98,27 +99,16 @@ export async function getLedgerEntry(
   return out.Item as LedgerEntry | undefined;
 }
 
-/** All ledger entries whose window starts in `[fromIso, toIso)` (a Scan: fine at playground scale). */
-export async function scanLedger(
+/**
+ * The ledger entries of the given windows (ISO starts), by window start; windows the generator never
+ * claimed are absent. BatchGetItem, 100 keys per request, eventually consistent unless asked.
+ */
+export async function getLedgerEntries(
   doc: DynamoDBDocumentClient,
   tableName: string,
-  fromIso: string,
-  toIsoExclusive: string,
-): Promise<LedgerEntry[]> {
-  const entries: LedgerEntry[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await doc.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: 'windowStart >= :from AND windowStart < :to',
-        ExpressionAttributeValues: { ':from': fromIso, ':to': toIsoExclusive },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    entries.push(...((out.Items ?? []) as LedgerEntry[]));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return entries;
+  windowStarts: readonly string[],
+  options: BatchGetOptions = {},
+): Promise<Map<string, LedgerEntry>> {
+  const items = await batchGetAll(doc, tableName, [...new Set(windowStarts)].map((windowStart) => ({ windowStart })), options);
+  return new Map(items.map((item) => [String(item.windowStart), item as unknown as LedgerEntry]));
 }

@@ -38,7 +38,10 @@ export const LEDGER_TABLE: TableSchema = {
  * - one verdict item per window, `page` = `#window`: `verdict` (`exact` | `wrong` | `missing`),
  *   `reason` (S), `decidedAt` (S), `windowEnd`, `expected` (N);
  * - malformed-record counters, `windowStart` = `#malformed`, `page` = arrival minute (ISO):
- *   `count` (N), `lastError` (S).
+ *   `count` (N), `lastError` (S);
+ * - an index of windows with results but no ledger entry, `windowStart` = `#unledgered`, `page` =
+ *   the window's start (ISO): `windowEnd` (S). Written with the first wrong verdict of such a window,
+ *   so `queryAudit` finds them with one Query instead of a Scan.
  */
 export const AUDIT_TABLE: TableSchema = {
   id: 'Audit',
@@ -52,6 +55,8 @@ export const AUDIT_TABLE: TableSchema = {
 export const VERDICT_SORT_KEY = '#window';
 /** Partition key under which malformed-record counters are kept in the audit table. */
 export const MALFORMED_PARTITION_KEY = '#malformed';
+/** Partition key of the index of windows that have results but no ledger entry. */
+export const UNLEDGERED_PARTITION_KEY = '#unledgered';
 /** How long items live (TTL) after their window. */
 export const RETENTION_SECONDS = 7 * 24 * 3600;
 

@@ -36,3 +36,14 @@ export function isWindowBoundary(ms: number): boolean {
 export function toIso(ms: number): string {
   return new Date(ms).toISOString();
 }
+
+/** Number of window starts in `[fromMs, toMs)`. */
+export function countWindowStarts(fromMs: number, toMs: number): number {
+  return Math.max(0, Math.ceil(toMs / WINDOW_MS) - Math.ceil(fromMs / WINDOW_MS));
+}
+
+/** Every window start (epoch ms) in `[fromMs, toMs)`, oldest first: windows are deterministic. */
+export function windowStartsIn(fromMs: number, toMs: number): number[] {
+  const first = Math.ceil(fromMs / WINDOW_MS) * WINDOW_MS;
+  return Array.from({ length: countWindowStarts(fromMs, toMs) }, (_, i) => first + i * WINDOW_MS);
+}

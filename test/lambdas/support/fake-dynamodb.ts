@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -24,6 +25,11 @@ export class FakeDynamoDb {
   readonly mock = mockClient(DynamoDBDocumentClient);
   /** Set to make the next matching write fail with a transient error. */
   failNextWriteWhen: ((item: Item) => boolean) | undefined;
+  /**
+   * Set to leave keys of BatchGetItem requests unprocessed, as DynamoDB does when throttled: called
+   * with each request's keys, it returns how many of them (from the end) to hand back.
+   */
+  unprocessedKeys: ((keys: readonly Item[]) => number) | undefined;
 
   constructor(tables: Record<string, TableSchema>) {
     for (const [name, schema] of Object.entries(tables)) this.tables.set(name, { schema, items: new Map() });
@@ -32,6 +38,7 @@ export class FakeDynamoDb {
     this.mock.on(UpdateCommand).callsFake((input) => this.update(input));
     this.mock.on(QueryCommand).callsFake((input) => this.query(input));
     this.mock.on(ScanCommand).callsFake((input) => this.scan(input));
+    this.mock.on(BatchGetCommand).callsFake((input) => this.batchGet(input));
   }
 
   /** A document client whose calls land in this fake. */
@@ -127,6 +134,22 @@ export class FakeDynamoDb {
     }
     this.table(input.TableName).items.set(this.key(input.TableName, item), item);
     return {};
+  }
+
+  private batchGet(input: BatchGetCommand['input']) {
+    const responses: Record<string, Item[]> = {};
+    const unprocessed: Record<string, { Keys: Item[]; ConsistentRead?: boolean }> = {};
+    const requests = Object.entries(input.RequestItems ?? {});
+    const total = requests.reduce((sum, [, r]) => sum + (r.Keys?.length ?? 0), 0);
+    if (total > 100) throw new Error('ValidationException: Too many items requested for the BatchGetItem call');
+    for (const [table, request] of requests) {
+      const keys = (request.Keys ?? []) as Item[];
+      const left = Math.min(keys.length, this.unprocessedKeys?.(keys) ?? 0);
+      const served = keys.slice(0, keys.length - left);
+      responses[table] = served.map((key) => this.get(table, key)).filter((item): item is Item => item !== undefined);
+      if (left > 0) unprocessed[table] = { Keys: keys.slice(keys.length - left), ConsistentRead: request.ConsistentRead };
+    }
+    return { Responses: responses, UnprocessedKeys: unprocessed };
   }
 
   private query(input: QueryCommand['input']) {
