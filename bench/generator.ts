@@ -1,13 +1,15 @@
 /**
  * Micro-benchmark of the generator: events/s it sustains in burst mode against the local streams
  * (kinesis-mock and a Kafka broker, started here from the project's own launchers), and the
- * minified esbuild bundle size of each handler.
+ * minified esbuild bundle size of each handler. `npm run bench` reuses `measureGenerator` and
+ * `handlerBundleSizes` from here.
  *
  *   npm run bench:generator [-- --skip-kafka] [-- --skip-kinesis]
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { createKinesisClient } from '../lambdas/shared/clients';
 import { generate } from '../lambdas/shared/generator';
@@ -20,28 +22,67 @@ import { startKafka } from '../local/services/kafka';
 import { startKinesisMock } from '../local/services/kinesis-mock';
 import { freePortPair } from '../test/lambdas/support/ports';
 
-const HANDLERS = ['generator', 'auditor', 'audit-sweep'] as const;
+export const HANDLERS = ['generator', 'auditor', 'audit-sweep'] as const;
 
 /** The ledger is not what is measured: claims always succeed, in memory. */
 const memoryLedger: Ledger = { claim: async () => true, markSent: async () => {} };
 
-async function measure(label: string, writer: StreamWriter, eventsPerWindow: number, windows: number): Promise<void> {
-  const started = performance.now();
-  const result = await generate(
-    { eventsPerWindow, windowsPerInvocation: windows, rateMode: 'burst', stream: label, invocationId: 'bench' },
-    { ledger: memoryLedger, writer },
-  );
-  const seconds = (performance.now() - started) / 1000;
-  console.log(
-    `${label.padEnd(13)} ${String(result.eventsSent).padStart(7)} events in ${seconds.toFixed(2).padStart(6)} s = ${Math.round(result.eventsSent / seconds).toLocaleString('en-US').padStart(7)} events/s  (${windows} windows x 6 pages x ${eventsPerWindow})`,
-  );
+/** One burst of the generator: how many events it sent and how fast. */
+export interface GeneratorRate {
+  readonly stream: string;
+  readonly events: number;
+  readonly windows: number;
+  readonly eventsPerWindow: number;
+  readonly seconds: number;
+  readonly eventsPerSecond: number;
 }
 
-async function bundleSizes(work: string): Promise<void> {
-  console.log('\nhandler bundles (esbuild: bundle, minify, platform node, target node22, format esm)');
-  console.log('handler        @aws-sdk/* external (as on the Lambda runtime)   everything bundled');
+export interface MeasureOptions {
+  readonly eventsPerWindow: number;
+  readonly windows: number;
+  /**
+   * Generate the windows that follow this instant, with the generator's clock held there (so
+   * windows in the past are sent too: a backlog). @default now (upcoming windows)
+   */
+  readonly anchorMs?: number;
+}
+
+/** Runs the generator's own `generate` in burst mode through `writer` and times it. */
+export async function measureGenerator(label: string, writer: StreamWriter, options: MeasureOptions): Promise<GeneratorRate> {
+  const { anchorMs } = options;
+  const started = performance.now();
+  const result = await generate(
+    { eventsPerWindow: options.eventsPerWindow, windowsPerInvocation: options.windows, rateMode: 'burst', stream: label, invocationId: 'bench', anchorMs },
+    { ledger: memoryLedger, writer, ...(anchorMs === undefined ? {} : { clock: () => anchorMs }) },
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    stream: label,
+    events: result.eventsSent,
+    windows: options.windows,
+    eventsPerWindow: options.eventsPerWindow,
+    seconds,
+    eventsPerSecond: result.eventsSent / seconds,
+  };
+}
+
+export function formatGeneratorRate(rate: GeneratorRate): string {
+  return `${rate.stream.padEnd(15)} ${String(rate.events).padStart(7)} events in ${rate.seconds.toFixed(2).padStart(6)} s = ${Math.round(rate.eventsPerSecond).toLocaleString('en-US').padStart(7)} events/s  (${rate.windows} windows x 6 pages x ${rate.eventsPerWindow})`;
+}
+
+/** Minified esbuild bundle sizes of one handler, in bytes. */
+export interface BundleSize {
+  readonly handler: string;
+  /** `@aws-sdk/*` external, as on the Lambda runtime. */
+  readonly sdkExternalBytes: number;
+  /** Everything bundled. */
+  readonly allBundledBytes: number;
+}
+
+export async function handlerBundleSizes(work: string): Promise<BundleSize[]> {
+  const sizes: BundleSize[] = [];
   for (const name of HANDLERS) {
-    const sizes: string[] = [];
+    const bytes: number[] = [];
     for (const external of [['@aws-sdk/*'], []]) {
       const outfile = path.join(work, `${name}-${external.length ? 'ext' : 'all'}.mjs`);
       await build({
@@ -55,9 +96,25 @@ async function bundleSizes(work: string): Promise<void> {
         external,
         logLevel: 'error',
       });
-      sizes.push(`${(statSync(outfile).size / 1024).toFixed(1)} KiB`);
+      bytes.push(statSync(outfile).size);
     }
-    console.log(`${name.padEnd(15)}${sizes[0].padEnd(49)}${sizes[1]}`);
+    sizes.push({ handler: name, sdkExternalBytes: bytes[0], allBundledBytes: bytes[1] });
+  }
+  return sizes;
+}
+
+/** The generator against a fresh kinesis-mock (it slows down as a stream fills: keep runs short, DESIGN.md). */
+export async function measureKinesisMock(logDir: string): Promise<GeneratorRate> {
+  const kinesisMock = await startKinesisMock({ port: await freePortPair(), logDir, streams: [{ name: 'input', shards: 4 }] });
+  try {
+    const client = createKinesisClient({ endpoint: kinesisMock.endpoint, region: kinesisMock.region });
+    try {
+      return await measureGenerator('kinesis-mock', new KinesisStreamWriter({ client, streamName: 'input' }), { eventsPerWindow: 500, windows: 2 });
+    } finally {
+      client.destroy();
+    }
+  } finally {
+    await kinesisMock.stop();
   }
 }
 
@@ -69,16 +126,7 @@ async function main(): Promise<void> {
   process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
   try {
     console.log('generator, burst mode (ledger in memory)');
-    if (!args.has('--skip-kinesis')) {
-      const kinesisMock = await startKinesisMock({ port: await freePortPair(), logDir, streams: [{ name: 'input', shards: 4 }] });
-      try {
-        const client = createKinesisClient({ endpoint: kinesisMock.endpoint, region: kinesisMock.region });
-        // kinesis-mock slows down as the stream fills: keep the run short (DESIGN.md).
-        await measure('kinesis-mock', new KinesisStreamWriter({ client, streamName: 'input' }), 500, 2);
-      } finally {
-        await kinesisMock.stop();
-      }
-    }
+    if (!args.has('--skip-kinesis')) console.log(formatGeneratorRate(await measureKinesisMock(logDir)));
     if (!args.has('--skip-kafka')) {
       const kafka = await startKafka({
         port: await freePortPair(),
@@ -89,17 +137,21 @@ async function main(): Promise<void> {
       });
       const writer = new KafkaStreamWriter({ kind: 'kafka', bootstrapServers: [kafka.bootstrapServers], topic: 'input', auth: 'none' });
       try {
-        await measure('kafka (warm-up)', writer, 1000, 1);
-        await measure('kafka', writer, 1000, 20);
+        console.log(formatGeneratorRate(await measureGenerator('kafka (warm-up)', writer, { eventsPerWindow: 1000, windows: 1 })));
+        console.log(formatGeneratorRate(await measureGenerator('kafka', writer, { eventsPerWindow: 1000, windows: 20 })));
       } finally {
         await writer.close();
         await kafka.stop();
       }
     }
-    await bundleSizes(work);
+    console.log('\nhandler bundles (esbuild: bundle, minify, platform node, target node22, format esm)');
+    console.log('handler        @aws-sdk/* external (as on the Lambda runtime)   everything bundled');
+    for (const size of await handlerBundleSizes(work)) {
+      console.log(`${size.handler.padEnd(15)}${`${(size.sdkExternalBytes / 1024).toFixed(1)} KiB`.padEnd(49)}${(size.allBundledBytes / 1024).toFixed(1)} KiB`);
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-await main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -1,0 +1,174 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../lambdas/shared/clients';
+import { VERDICT_SORT_KEY } from '../lambdas/shared/tables';
+import { toIso, WINDOW_MS, windowOf } from '../lambdas/shared/windows';
+import { attachFlinkCluster } from '../local/flink/cluster';
+import { FlinkRestClient } from '../local/flink/rest';
+import { auditStack } from '../local/observe';
+import type { PlaygroundDirs } from '../local/paths';
+import { LOCAL_CREDENTIALS } from '../local/stack';
+import type { StackRecord } from '../local/stack-state';
+import type { LatencyFigures, RecoveryFigures } from './report';
+import { BenchStepError } from './stack';
+
+const PAGES = 6;
+
+/** A result the auditor recorded: when it arrived and how late after its window's end. */
+export interface Arrival {
+  readonly windowStart: string;
+  readonly page: string;
+  readonly arrivedAtMs: number;
+  readonly latencyMs: number;
+}
+
+/** Every result recorded for the windows starting at or after `fromMs`. */
+export async function arrivalsSince(record: StackRecord, fromMs: number): Promise<Arrival[]> {
+  const doc = createDocumentClient({ endpoint: record.endpoints.dynamodb, region: record.region, credentials: LOCAL_CREDENTIALS });
+  try {
+    const arrivals: Arrival[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await doc.send(
+        new ScanCommand({
+          TableName: record.tables.audit,
+          FilterExpression: 'windowStart >= :from AND page <> :verdict',
+          ExpressionAttributeValues: { ':from': toIso(fromMs), ':verdict': VERDICT_SORT_KEY },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        if (typeof item.arrivedAt !== 'string' || typeof item.latencyMs !== 'number') continue;
+        arrivals.push({ windowStart: String(item.windowStart), page: String(item.page), arrivedAtMs: Date.parse(item.arrivedAt), latencyMs: item.latencyMs });
+      }
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return arrivals;
+  } finally {
+    doc.destroy();
+  }
+}
+
+/** Windows with all six results, each with the arrival of its last result and its worst latency. */
+export function completeWindows(arrivals: readonly Arrival[]): { windowStart: string; lastArrivalMs: number; maxLatencyMs: number }[] {
+  const byWindow = new Map<string, Arrival[]>();
+  for (const a of arrivals) byWindow.set(a.windowStart, [...(byWindow.get(a.windowStart) ?? []), a]);
+  return [...byWindow.entries()]
+    .filter(([, results]) => new Set(results.map((r) => r.page)).size >= PAGES)
+    .map(([windowStart, results]) => ({
+      windowStart,
+      lastArrivalMs: Math.max(...results.map((r) => r.arrivedAtMs)),
+      maxLatencyMs: Math.max(...results.map((r) => r.latencyMs)),
+    }))
+    .sort((a, b) => a.windowStart.localeCompare(b.windowStart));
+}
+
+/**
+ * Latency over a steady period: the windows starting in the `seconds` after the next window
+ * boundary (the first, partial window after a change is left out), once all of them are audited.
+ */
+export async function steadyLatency(record: StackRecord, seconds: number, log: (line: string) => void): Promise<LatencyFigures> {
+  const fromMs = windowOf(Date.now()).start + WINDOW_MS;
+  const count = Math.max(1, Math.round((seconds * 1000) / WINDOW_MS));
+  const toMs = fromMs + count * WINDOW_MS;
+  log(`steady period: ${count} windows from ${toIso(fromMs)} (done about ${Math.round((toMs - Date.now()) / 1000)} s from now)`);
+  await sleep(Math.max(0, toMs - Date.now()));
+  const deadline = Date.now() + 60_000;
+  let summary = await auditStack(record, { fromMs, toMs });
+  while (summary.windows.exact + summary.windows.wrong < count && Date.now() < deadline) {
+    await sleep(1_000);
+    summary = await auditStack(record, { fromMs, toMs });
+  }
+  return {
+    fromWindow: toIso(fromMs),
+    toWindow: toIso(toMs),
+    eventsPerWindow: record.options.eventsPerWindow,
+    windows: summary.windows,
+    p50Ms: summary.latencyMs.p50,
+    p99Ms: summary.latencyMs.p99,
+  };
+}
+
+/** Waits until a whole window that ended after `sinceMs` arrived with every result under `thresholdMs`. */
+export async function waitCaughtUp(record: StackRecord, sinceMs: number, thresholdMs: number, timeoutMs: number): Promise<number | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const windows = completeWindows(await arrivalsSince(record, windowOf(sinceMs).start));
+    const good = windows.find((w) => Date.parse(w.windowStart) + WINDOW_MS > sinceMs && w.maxLatencyMs <= thresholdMs);
+    if (good) return good.lastArrivalMs;
+    await sleep(1_000);
+  }
+  return undefined;
+}
+
+async function jobUp(rest: FlinkRestClient, jobId: string): Promise<boolean> {
+  const job = await rest.job(jobId).catch(() => undefined);
+  return job?.state === 'RUNNING' && job.vertices.every((v) => v.status === 'RUNNING');
+}
+
+/**
+ * Kills a TaskManager (SIGKILL) mid-window, starts a replacement `downForSeconds` later as the
+ * `fail --kill-taskmanager` play does, and times the job's return, the first new result at the
+ * auditor, and the first whole window back under `thresholdMs`.
+ */
+export async function recovery(
+  record: StackRecord,
+  dirs: PlaygroundDirs,
+  options: { readonly downForSeconds: number; readonly thresholdMs: number; readonly timeoutMs: number; readonly log: (line: string) => void },
+): Promise<RecoveryFigures> {
+  const { log } = options;
+  const rest = new FlinkRestClient(record.endpoints.flinkRestUrl, 10_000);
+  const job = (await rest.jobs()).find((j) => j.state === 'RUNNING');
+  if (!job) throw new BenchStepError('no RUNNING job to fail');
+  const cluster = attachFlinkCluster(dirs);
+  const victim = cluster.taskManagers().find((tm) => tm.alive);
+  if (!victim) throw new BenchStepError('no live TaskManager to kill');
+  const parallelism = (await rest.job(job.jid)).vertices[0]?.parallelism ?? 1;
+
+  // Mid-window: results of the previous window are out, the next ones not yet due.
+  const killAt = windowOf(Date.now()).start + WINDOW_MS + WINDOW_MS / 2;
+  await sleep(Math.max(0, killAt - Date.now()));
+  await cluster.killTaskManager(victim.id);
+  const killedMs = Date.now();
+  log(`killed ${victim.id} (pid ${victim.pid}, SIGKILL); replacement in ${options.downForSeconds} s`);
+
+  let jobRunningMs: number | undefined;
+  let wentDown = false;
+  const replacement = (async () => {
+    await sleep(options.downForSeconds * 1000);
+    const tm = await cluster.addTaskManager();
+    log(`  replacement ${tm.id} registered ${((Date.now() - killedMs) / 1000).toFixed(1)} s after the kill`);
+  })();
+  let outputMs: number | undefined;
+  const deadline = killedMs + options.timeoutMs;
+  while ((jobRunningMs === undefined || outputMs === undefined) && Date.now() < deadline) {
+    const up = await jobUp(rest, job.jid);
+    if (!up) wentDown = true;
+    else if (wentDown && jobRunningMs === undefined) {
+      jobRunningMs = Date.now();
+      log(`  job RUNNING again ${((jobRunningMs - killedMs) / 1000).toFixed(1)} s after the kill`);
+    }
+    if (outputMs === undefined) {
+      const later = (await arrivalsSince(record, windowOf(killedMs).start - WINDOW_MS)).filter((a) => a.arrivedAtMs > killedMs);
+      if (later.length > 0) {
+        outputMs = Math.min(...later.map((a) => a.arrivedAtMs));
+        log(`  output resumed ${((outputMs - killedMs) / 1000).toFixed(1)} s after the kill`);
+      }
+    }
+    await sleep(500);
+  }
+  await replacement;
+  const caughtUpMs = await waitCaughtUp(record, killedMs, options.thresholdMs, Math.max(0, deadline - Date.now()));
+  if (caughtUpMs) log(`  caught up ${((caughtUpMs - killedMs) / 1000).toFixed(1)} s after the kill`);
+  const after = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : (ms - killedMs) / 1000);
+  return {
+    taskManager: victim.id,
+    parallelism,
+    replacementAfterSeconds: options.downForSeconds,
+    jobRunningAfterSeconds: after(jobRunningMs),
+    outputResumedAfterSeconds: after(outputMs),
+    caughtUpAfterSeconds: after(caughtUpMs),
+    caughtUpThresholdMs: options.thresholdMs,
+  };
+}

@@ -1,0 +1,221 @@
+import path from 'node:path';
+import type { BundleSize, GeneratorRate } from './generator';
+
+/** End-to-end latency (window end → result at the auditor) over the windows of a steady period. */
+export interface LatencyFigures {
+  readonly fromWindow: string;
+  readonly toWindow: string;
+  readonly eventsPerWindow: number;
+  readonly windows: { readonly exact: number; readonly wrong: number; readonly missing: number; readonly pending: number };
+  readonly p50Ms: number | null;
+  readonly p99Ms: number | null;
+}
+
+/** Seconds each control-plane operation took to reach its end state. */
+export interface OperationDurations {
+  /** CreateApplicationSnapshot → snapshot READY. */
+  readonly snapshotSeconds?: number;
+  /** StopApplication → READY (stop-with-savepoint). */
+  readonly stopSeconds?: number;
+  /** StartApplication RESTORE_FROM_LATEST_SNAPSHOT → RUNNING. */
+  readonly startFromSnapshotSeconds?: number;
+  /** UpdateApplication parallelism 1 → 3 → RUNNING with 3 TaskManagers. */
+  readonly scale1to3Seconds?: number;
+}
+
+/** The catch-up run over a prepared backlog, beside the broker's raw delivery rate. */
+export interface ThroughputFigures {
+  readonly backlogEvents: number;
+  readonly partitions: number;
+  readonly parallelism: number;
+  /** The job: events/s from the first window result to the last (results on the output topic). */
+  readonly job: {
+    readonly eventsPerSecond: number;
+    readonly events: number;
+    readonly seconds: number;
+    /** StartApplication → RUNNING of the catch-up application. */
+    readonly startSeconds: number;
+    /** The source's numRecordsOut summed over subtasks at the end (Flink REST). */
+    readonly sourceRecordsOut?: number;
+  };
+  /** The broker alone, to one consumer on this machine. */
+  readonly broker: {
+    readonly tool: 'kafka-tools ConsumerPerformance' | 'kafkajs consumer';
+    readonly eventsPerSecond: number;
+    readonly events: number;
+    readonly seconds: number;
+    readonly mbPerSecond?: number;
+  };
+  /** job.eventsPerSecond / broker.eventsPerSecond. */
+  readonly ratio: number;
+}
+
+/** A TaskManager SIGKILLed, a replacement started `replacementAfterSeconds` later (the `fail --kill-taskmanager` play). */
+export interface RecoveryFigures {
+  readonly taskManager: string;
+  readonly parallelism: number;
+  readonly replacementAfterSeconds: number;
+  /** Kill → the job RUNNING again with all tasks running and its restart count up. */
+  readonly jobRunningAfterSeconds?: number;
+  /** Kill → the first new result at the auditor. */
+  readonly outputResumedAfterSeconds?: number;
+  /** Kill → the last result of the first window whose every result arrived under the threshold. */
+  readonly caughtUpAfterSeconds?: number;
+  readonly caughtUpThresholdMs: number;
+}
+
+export interface StreamsFigures {
+  readonly streams: 'kafka' | 'kinesis';
+  readonly eventsPerWindow: number;
+  /** `playground up --detach` until it returned with the application RUNNING. */
+  readonly upSeconds?: number;
+  readonly latency?: LatencyFigures;
+  readonly durations?: OperationDurations;
+  readonly throughput?: ThroughputFigures;
+  readonly recovery?: RecoveryFigures;
+}
+
+export interface MachineInfo {
+  readonly cpus: number;
+  readonly cpuModel: string;
+  readonly memoryBytes: number;
+  readonly platform: string;
+  readonly node: string;
+  /** 1-minute load average when the run started and ended (other work on the machine shows here). */
+  readonly loadAverage: { readonly start: number; readonly end: number };
+}
+
+export interface BenchResult {
+  readonly schemaVersion: 1;
+  readonly mode: 'quick' | 'full';
+  readonly date: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly durationSeconds: number;
+  readonly gitCommit?: string;
+  readonly machine: MachineInfo;
+  readonly kafka: StreamsFigures;
+  readonly kinesis: StreamsFigures | { readonly skipped: string };
+  readonly generator: { readonly kafka?: GeneratorRate; readonly kinesisMock?: GeneratorRate };
+  readonly bundles: readonly BundleSize[];
+  /** Steps that failed; their figures are missing, the rest of the run went on. */
+  readonly errors: readonly string[];
+}
+
+/**
+ * `bench/results/2026-11-22.json` and `.md` for a full run on that (UTC) date; a quick run writes
+ * `2026-11-22-quick.json` and `.md`, so a CI smoke run never overwrites a full run's figures.
+ */
+export function resultPaths(outDir: string, date: string, mode: 'quick' | 'full'): { readonly json: string; readonly markdown: string } {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) throw new RangeError(`not a YYYY-MM-DD date: '${date}'`);
+  const base = path.join(outDir, mode === 'quick' ? `${date}-quick` : date);
+  return { json: `${base}.json`, markdown: `${base}.md` };
+}
+
+export function formatJson(result: BenchResult): string {
+  return `${JSON.stringify(result, null, 2)}\n`;
+}
+
+function num(value: number | null | undefined, digits = 0): string {
+  if (value === undefined || value === null || !Number.isFinite(value)) return '–';
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function secs(value: number | undefined): string {
+  return value === undefined ? '–' : `${num(value, 1)} s`;
+}
+
+function ms(value: number | null | undefined): string {
+  return value === undefined || value === null ? '–' : `${num(value)} ms`;
+}
+
+function kib(bytes: number): string {
+  return `${num(bytes / 1024, 1)} KiB`;
+}
+
+function latencyRow(label: string, latency: LatencyFigures | undefined): string {
+  if (!latency) return `| ${label} | – | – | – |`;
+  const w = latency.windows;
+  return `| ${label} | ${ms(latency.p50Ms)} | ${ms(latency.p99Ms)} | ${w.exact} exact, ${w.wrong} wrong, ${w.missing} missing, ${w.pending} pending (${latency.fromWindow} – ${latency.toWindow}) |`;
+}
+
+/** The markdown summary written beside the JSON and printed at the end of a run. */
+export function formatSummary(result: BenchResult): string {
+  const { machine, kafka } = result;
+  const kinesis = 'skipped' in result.kinesis ? undefined : result.kinesis;
+  const t = kafka.throughput;
+  const d = kafka.durations ?? {};
+  const r = kafka.recovery;
+  const lines = [
+    `# Benchmark ${result.date} (${result.mode})`,
+    '',
+    `${machine.cpus} cores (${machine.cpuModel}), ${num(machine.memoryBytes / 2 ** 30, 1)} GiB, ${machine.platform}, Node.js ${machine.node}; ` +
+      `load average ${num(machine.loadAverage.start, 2)} at the start, ${num(machine.loadAverage.end, 2)} at the end. ` +
+      `Run took ${num(result.durationSeconds / 60, 1)} min (${result.startedAt} – ${result.finishedAt})${result.gitCommit ? `, commit ${result.gitCommit.slice(0, 12)}` : ''}.`,
+    '',
+    '## Throughput (catch-up run, Kafka)',
+    '',
+  ];
+  if (t) {
+    lines.push(
+      '| | events/s | events | seconds |',
+      '|---|---:|---:|---:|',
+      `| job (source → 15 s window → sink), parallelism ${t.parallelism}, ${t.partitions} partitions | ${num(t.job.eventsPerSecond)} | ${num(t.job.events)} | ${num(t.job.seconds, 1)} |`,
+      `| broker alone to one consumer (${t.broker.tool}) | ${num(t.broker.eventsPerSecond)} | ${num(t.broker.events)} | ${num(t.broker.seconds, 1)} |`,
+      '',
+      `Job / broker ratio: **${num(t.ratio, 2)}** over a backlog of ${num(t.backlogEvents)} events` +
+        `${t.job.sourceRecordsOut === undefined ? '' : ` (the source read ${num(t.job.sourceRecordsOut)})`}; the catch-up application took ${secs(t.job.startSeconds)} to reach RUNNING.`,
+    );
+  } else {
+    lines.push('not measured (see errors)');
+  }
+  lines.push(
+    '',
+    '## End-to-end latency (window end → result at the auditor)',
+    '',
+    '| streams, rate | p50 | p99 | windows |',
+    '|---|---:|---:|---|',
+    latencyRow(`Kafka, ${kafka.eventsPerWindow} events/page/window`, kafka.latency),
+  );
+  if (kinesis) lines.push(latencyRow(`kinesis-mock, ${kinesis.eventsPerWindow} events/page/window`, kinesis.latency));
+  else lines.push('', `Kinesis variant: skipped (${(result.kinesis as { skipped: string }).skipped}).`);
+  lines.push(
+    '',
+    '## Operations (local control plane, Kafka)',
+    '',
+    '| operation | seconds |',
+    '|---|---:|',
+    `| \`playground up\` to application RUNNING | ${secs(kafka.upSeconds)} |`,
+    `| snapshot (CreateApplicationSnapshot → READY) | ${secs(d.snapshotSeconds)} |`,
+    `| stop (StopApplication → READY, with snapshot) | ${secs(d.stopSeconds)} |`,
+    `| start from snapshot (StartApplication → RUNNING) | ${secs(d.startFromSnapshotSeconds)} |`,
+    `| scale 1 → 3 (UpdateApplication → RUNNING, 3 TaskManagers) | ${secs(d.scale1to3Seconds)} |`,
+    '',
+    '## Recovery (TaskManager SIGKILLed)',
+    '',
+  );
+  if (r) {
+    lines.push(
+      `Killed ${r.taskManager} at parallelism ${r.parallelism}; replacement started after ${num(r.replacementAfterSeconds)} s.`,
+      '',
+      '| after the kill | seconds |',
+      '|---|---:|',
+      `| job RUNNING again | ${secs(r.jobRunningAfterSeconds)} |`,
+      `| output resumed (first new result at the auditor) | ${secs(r.outputResumedAfterSeconds)} |`,
+      `| caught up (a whole window under ${num(r.caughtUpThresholdMs)} ms latency) | ${secs(r.caughtUpAfterSeconds)} |`,
+    );
+  } else {
+    lines.push('not measured (see errors)');
+  }
+  lines.push('', '## Generator (burst mode) and handler bundles', '', '| stream | events/s | events |', '|---|---:|---:|');
+  for (const rate of [result.generator.kafka, result.generator.kinesisMock]) {
+    if (rate) lines.push(`| ${rate.stream} | ${num(rate.eventsPerSecond)} | ${num(rate.events)} |`);
+  }
+  lines.push('', '| handler | bundle, @aws-sdk external | everything bundled |', '|---|---:|---:|');
+  for (const b of result.bundles) lines.push(`| ${b.handler} | ${kib(b.sdkExternalBytes)} | ${kib(b.allBundledBytes)} |`);
+  if (result.errors.length > 0) {
+    lines.push('', '## Errors', '');
+    for (const error of result.errors) lines.push(`- ${error}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,182 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+import { StartApplicationCommand, StopApplicationCommand, UpdateApplicationCommand } from '@aws-sdk/client-kinesis-analytics-v2';
+import { FlinkRestClient } from '../local/flink/rest';
+import { repoRoot } from '../local/paths';
+import type { BenchOptions } from './args';
+import { controlPlaneClient, describe, snapshotSeconds, timed, waitForStatus } from './control-plane';
+import { handlerBundleSizes, measureKinesisMock, type BundleSize, type GeneratorRate } from './generator';
+import { recovery, steadyLatency, waitCaughtUp } from './pipeline';
+import type { BenchResult, MachineInfo, OperationDurations, StreamsFigures } from './report';
+import { startBenchStack } from './stack';
+import { catchUpRun } from './throughput';
+
+export interface BenchRuntime {
+  readonly log: (line: string) => void;
+  /** Told of every stack started, so a Ctrl-C can take it down. */
+  readonly register: (stack: { down(): Promise<void> }) => void;
+}
+
+const KAFKA_EVENTS_PER_WINDOW = 1000;
+const KINESIS_EVENTS_PER_WINDOW = 100;
+const REPLACEMENT_AFTER_SECONDS = 10;
+
+function gitCommit(): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs every measurement; a failing step is recorded in `errors` and the run goes on. */
+export async function runBench(options: BenchOptions, runtime: BenchRuntime): Promise<BenchResult> {
+  const { log } = runtime;
+  const started = new Date();
+  const loadStart = loadavg()[0];
+  const errors: string[] = [];
+  const step = async <T>(name: string, action: () => Promise<T>): Promise<T | undefined> => {
+    log(`— ${name}`);
+    try {
+      return await action();
+    } catch (error) {
+      const message = `${name}: ${(error as Error).message}`;
+      errors.push(message);
+      log(`  FAILED ${message}`);
+      return undefined;
+    }
+  };
+  const recoveryTimeoutMs = options.quick ? 100_000 : 300_000;
+
+  let kafka: StreamsFigures = { streams: 'kafka', eventsPerWindow: KAFKA_EVENTS_PER_WINDOW };
+  const generator: { kafka?: GeneratorRate; kinesisMock?: GeneratorRate } = {};
+  const stack = await step('playground up (kafka)', () => startBenchStack('kafka', KAFKA_EVENTS_PER_WINDOW, log, runtime.register));
+  if (stack) {
+    const { record, dirs } = stack;
+    const app = record.applicationName;
+    const client = controlPlaneClient(record);
+    try {
+      log(`  up in ${stack.upSeconds.toFixed(1)} s (Flink ${record.endpoints.flinkRestUrl}, Kafka ${record.endpoints.kafka})`);
+      const latency = await step(`latency at ${KAFKA_EVENTS_PER_WINDOW} events/page/window`, () => steadyLatency(record, options.latencySeconds, log));
+      if (latency) log(`  p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms; windows ${JSON.stringify(latency.windows)}`);
+      const durations: { -readonly [K in keyof OperationDurations]: OperationDurations[K] } = {};
+      durations.snapshotSeconds = await step('snapshot', () => snapshotSeconds(client, app, 180_000));
+      durations.stopSeconds = await step('stop', () =>
+        timed(() => client.send(new StopApplicationCommand({ ApplicationName: app })), () => waitForStatus(client, app, 'READY', 300_000)),
+      );
+      const catchUp =
+        durations.stopSeconds === undefined
+          ? undefined
+          : await step(`catch-up run over ${options.backlogEvents.toLocaleString('en-US')} events`, () =>
+              catchUpRun(record, dirs, client, { backlogEvents: options.backlogEvents, parallelism: record.options.parallelism, log }),
+            );
+      generator.kafka = catchUp?.generator;
+      durations.startFromSnapshotSeconds = await step('start from snapshot', () =>
+        timed(
+          () =>
+            client.send(
+              new StartApplicationCommand({
+                ApplicationName: app,
+                RunConfiguration: { ApplicationRestoreConfiguration: { ApplicationRestoreType: 'RESTORE_FROM_LATEST_SNAPSHOT' } },
+              }),
+            ),
+          () => waitForStatus(client, app, 'RUNNING', 300_000),
+        ),
+      );
+      const thresholdMs = latency?.p99Ms != null ? latency.p99Ms + 2_000 : 5_000;
+      await step('wait for the restored job to catch up', async () => {
+        const at = await waitCaughtUp(record, Date.now(), thresholdMs, 120_000);
+        if (at === undefined) throw new Error(`no whole window under ${thresholdMs} ms within 120 s`);
+      });
+      const recovered = await step('recovery from a killed TaskManager', () =>
+        recovery(record, dirs, { downForSeconds: REPLACEMENT_AFTER_SECONDS, thresholdMs, timeoutMs: recoveryTimeoutMs, log }),
+      );
+      durations.scale1to3Seconds = await step('scale 1 → 3', async () => {
+        const detail = await describe(client, app);
+        const rest = new FlinkRestClient(record.endpoints.flinkRestUrl, 10_000);
+        return timed(
+          () =>
+            client.send(
+              new UpdateApplicationCommand({
+                ApplicationName: app,
+                CurrentApplicationVersionId: detail.ApplicationVersionId,
+                ApplicationConfigurationUpdate: {
+                  FlinkApplicationConfigurationUpdate: {
+                    ParallelismConfigurationUpdate: { ConfigurationTypeUpdate: 'CUSTOM', ParallelismUpdate: 3, ParallelismPerKPUUpdate: 1, AutoScalingEnabledUpdate: false },
+                  },
+                },
+              }),
+            ),
+          () =>
+            waitForStatus(client, app, 'RUNNING', 300_000, async () => {
+              const overview = await rest.overview().catch(() => undefined);
+              const job = (await rest.jobs().catch(() => [])).find((j) => j.state === 'RUNNING');
+              const details = job ? await rest.job(job.jid).catch(() => undefined) : undefined;
+              return overview?.taskmanagers === 3 && details?.vertices.every((v) => v.parallelism === 3 && v.status === 'RUNNING') === true;
+            }),
+        );
+      });
+      for (const [name, value] of Object.entries(durations)) if (value !== undefined) log(`  ${name}: ${value.toFixed(1)} s`);
+      kafka = { ...kafka, upSeconds: stack.upSeconds, latency, durations, throughput: catchUp?.throughput, recovery: recovered };
+    } finally {
+      client.destroy();
+      log('— playground down (kafka)');
+      await stack.down();
+    }
+  }
+
+  const work = mkdtempSync(path.join(tmpdir(), 'bench-work-'));
+  let bundles: BundleSize[] = [];
+  try {
+    generator.kinesisMock = await step('generator against a fresh kinesis-mock', () => measureKinesisMock(path.join(work, 'logs')));
+    bundles = (await step('handler bundle sizes', () => handlerBundleSizes(work))) ?? [];
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+
+  let kinesis: BenchResult['kinesis'] = { skipped: options.quick ? 'not in a --quick run (it would not fit in 5 minutes)' : '--no-kinesis' };
+  if (options.kinesis) {
+    const kinesisStack = await step('playground up (kinesis)', () => startBenchStack('kinesis', KINESIS_EVENTS_PER_WINDOW, log, runtime.register));
+    if (kinesisStack) {
+      try {
+        const latency = await step(`latency at ${KINESIS_EVENTS_PER_WINDOW} events/page/window (kinesis-mock)`, () =>
+          steadyLatency(kinesisStack.record, options.latencySeconds, log),
+        );
+        if (latency) log(`  p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms; windows ${JSON.stringify(latency.windows)}`);
+        kinesis = { streams: 'kinesis', eventsPerWindow: KINESIS_EVENTS_PER_WINDOW, upSeconds: kinesisStack.upSeconds, latency };
+      } finally {
+        log('— playground down (kinesis)');
+        await kinesisStack.down();
+      }
+    } else {
+      kinesis = { skipped: 'playground up --streams kinesis failed (see errors)' };
+    }
+  }
+
+  const finished = new Date();
+  const machine: MachineInfo = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    memoryBytes: totalmem(),
+    platform: `${platform()} ${release()}`,
+    node: process.versions.node,
+    loadAverage: { start: loadStart, end: loadavg()[0] },
+  };
+  return {
+    schemaVersion: 1,
+    mode: options.quick ? 'quick' : 'full',
+    date: started.toISOString().slice(0, 10),
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    durationSeconds: (finished.getTime() - started.getTime()) / 1000,
+    gitCommit: gitCommit(),
+    machine,
+    kafka,
+    kinesis,
+    generator,
+    bundles,
+    errors,
+  };
+}

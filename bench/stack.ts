@@ -1,0 +1,126 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { playgroundDirs, repoRoot, type PlaygroundDirs } from '../local/paths';
+import { freePort } from '../local/process';
+import { readStackRecord, type StackRecord, type StreamsKind } from '../local/stack-state';
+import { freePortPair } from '../test/lambdas/support/ports';
+
+/** A local stack the benchmark started in a temporary home, with free ports. */
+export interface BenchStack {
+  readonly dirs: PlaygroundDirs;
+  readonly record: StackRecord;
+  /** `playground up --detach` until it returned. */
+  readonly upSeconds: number;
+  /** `playground down`, then the temporary home is removed. Safe to call twice. */
+  down(): Promise<void>;
+}
+
+/** A step of the benchmark failed (the message says which and why). */
+export class BenchStepError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'BenchStepError';
+  }
+}
+
+/** Runs `playground ARGS` (bin/playground.js) and resolves with its exit code and output. */
+export function playground(
+  args: readonly string[],
+  onLine: (line: string) => void = () => {},
+  timeoutMs = 600_000,
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'playground.js'), ...args], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    let partial = '';
+    const take = (chunk: Buffer): void => {
+      output += chunk.toString();
+      partial += chunk.toString();
+      const lines = partial.split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) onLine(line);
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
+    const timer = setTimeout(() => child.kill('SIGINT'), timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (partial) onLine(partial);
+      resolve({ code, output });
+    });
+  });
+}
+
+/**
+ * Seeds the temporary home with the classpaths already resolved for the repository's own
+ * `.playground` (keyed by pom content, so a changed pom is still resolved afresh): a clean clone
+ * resolves them once, later runs skip Maven.
+ */
+function seedCache(dirs: PlaygroundDirs): void {
+  const shared = playgroundDirs().cache;
+  if (!existsSync(shared)) return;
+  mkdirSync(dirs.cache, { recursive: true });
+  for (const file of readdirSync(shared).filter((f) => /^classpath-.*\.txt$/.test(f))) {
+    copyFileSync(path.join(shared, file), path.join(dirs.cache, file));
+  }
+}
+
+/** Copies newly resolved classpaths back, so the next run (and `npm start`) need not run Maven. */
+function keepCache(dirs: PlaygroundDirs): void {
+  const shared = playgroundDirs().cache;
+  if (!existsSync(dirs.cache)) return;
+  mkdirSync(shared, { recursive: true });
+  for (const file of readdirSync(dirs.cache).filter((f) => /^classpath-.*\.txt$/.test(f))) {
+    if (!existsSync(path.join(shared, file))) copyFileSync(path.join(dirs.cache, file), path.join(shared, file));
+  }
+}
+
+/** Starts the whole local stack with `playground up --detach` in a temporary home on free ports. */
+export async function startBenchStack(
+  streams: StreamsKind,
+  eventsPerWindow: number,
+  log: (line: string) => void,
+  register: (stack: { down(): Promise<void> }) => void,
+): Promise<BenchStack> {
+  const home = mkdtempSync(path.join(tmpdir(), `playground-bench-${streams}-`));
+  const dirs = playgroundDirs(home);
+  seedCache(dirs);
+  let downed: Promise<void> | undefined;
+  const down = (): Promise<void> =>
+    (downed ??= (async () => {
+      await playground(['down', '--home', home], (line) => log(`  down: ${line}`), 180_000).catch(() => undefined);
+      keepCache(dirs);
+      rmSync(home, { recursive: true, force: true });
+    })());
+  register({ down });
+  const ports = {
+    flink: await freePort(),
+    kafka: await freePortPair(),
+    kinesis: await freePortPair(),
+    dynamodb: await freePort(),
+    controlPlane: await freePort(),
+  };
+  const args = [
+    'up', '--detach', '--home', home, '--streams', streams, '--events-per-window', String(eventsPerWindow),
+    '--flink-port', String(ports.flink), '--dynamodb-port', String(ports.dynamodb), '--control-plane-port', String(ports.controlPlane),
+    ...(streams === 'kafka' ? ['--kafka-port', String(ports.kafka)] : ['--kinesis-port', String(ports.kinesis)]),
+  ];
+  const started = performance.now();
+  const { code, output } = await playground(args, (line) => log(`  up: ${line}`));
+  const upSeconds = (performance.now() - started) / 1000;
+  const record = readStackRecord(dirs);
+  if (code !== 0 || !record) {
+    await down();
+    throw new BenchStepError(`playground up (${streams}) failed with exit code ${code}:\n${output.trim().split('\n').slice(-12).join('\n')}`);
+  }
+  return { dirs, record, upSeconds, down };
+}

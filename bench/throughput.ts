@@ -1,0 +1,293 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import {
+  CreateApplicationCommand,
+  DeleteApplicationCommand,
+  StartApplicationCommand,
+  StopApplicationCommand,
+  type KinesisAnalyticsV2Client,
+} from '@aws-sdk/client-kinesis-analytics-v2';
+import { Kafka, logLevel } from 'kafkajs';
+import { KafkaStreamWriter } from '../lambdas/shared/kafka-writer';
+import { WINDOW_MS, windowOf } from '../lambdas/shared/windows';
+import { FlinkRestClient } from '../local/flink/rest';
+import { resolveClasspath } from '../local/maven';
+import type { PlaygroundDirs } from '../local/paths';
+import { createTopics } from '../local/services/kafka';
+import type { StackRecord } from '../local/stack-state';
+import { describe, waitForStatus } from './control-plane';
+import { measureGenerator, type GeneratorRate } from './generator';
+import type { ThroughputFigures } from './report';
+import { BenchStepError } from './stack';
+
+const run = promisify(execFile);
+
+export const BENCH_APPLICATION = 'click-count-bench';
+export const BENCH_TOPICS = { input: 'bench-input', output: 'bench-output', partitions: 2 } as const;
+const EVENTS_PER_WINDOW = 1000;
+const PAGES = 6;
+
+/** Windows of 6 pages × 1000 events that hold at least `events` events. */
+export function backlogWindows(events: number): number {
+  return Math.max(2, Math.ceil(events / (PAGES * EVENTS_PER_WINDOW)));
+}
+
+/**
+ * The job's rate from its results: a window's results come out once the source has read past its
+ * end, so window k (0-based) out means (k + 1) windows of events consumed. The rate runs from the
+ * first window complete to the last complete one (the last window of the backlog never closes:
+ * nothing comes after it).
+ */
+export function rateFromWindows(
+  completions: ReadonlyMap<number, number>,
+  eventsPerWindowAllPages: number,
+): { events: number; seconds: number; eventsPerSecond: number } | undefined {
+  const indexes = [...completions.keys()].sort((a, b) => a - b);
+  if (indexes.length < 2) return undefined;
+  const first = indexes[0];
+  const last = indexes[indexes.length - 1];
+  const seconds = ((completions.get(last) as number) - (completions.get(first) as number)) / 1000;
+  const events = (last - first) * eventsPerWindowAllPages;
+  return seconds > 0 ? { events, seconds, eventsPerSecond: events / seconds } : undefined;
+}
+
+/** Parses the CSV line ConsumerPerformance prints (header first), keyed by header name. */
+export function parseConsumerPerformance(output: string): Record<string, number> {
+  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const headerIndex = lines.findIndex((l) => l.startsWith('start.time'));
+  if (headerIndex < 0 || !lines[headerIndex + 1]) throw new BenchStepError(`no ConsumerPerformance figures in its output:\n${output.slice(-800)}`);
+  const header = lines[headerIndex].split(',').map((h) => h.trim());
+  const values = lines[headerIndex + 1].split(',').map((v) => v.trim());
+  const figures: Record<string, number> = {};
+  header.forEach((name, i) => {
+    const value = Number(values[i]);
+    if (Number.isFinite(value)) figures[name] = value;
+  });
+  return figures;
+}
+
+/** The broker alone: Kafka's own ConsumerPerformance (kafka-tools) over the backlog topic. */
+async function brokerRate(dirs: PlaygroundDirs, bootstrap: string, events: number): Promise<ThroughputFigures['broker']> {
+  const classpath = (await resolveClasspath('kafka', { cacheDir: dirs.cache })).join(path.delimiter);
+  const { stdout } = await run(
+    'java',
+    [
+      '-Xmx512m', '-cp', classpath, 'org.apache.kafka.tools.ConsumerPerformance',
+      '--bootstrap-server', bootstrap, '--topic', BENCH_TOPICS.input, '--messages', String(events),
+      '--group', `bench-raw-${Date.now()}`, '--timeout', '60000',
+    ],
+    { timeout: 300_000, maxBuffer: 4 * 1024 * 1024 },
+  );
+  const figures = parseConsumerPerformance(stdout);
+  // fetch.* leaves out the group join (rebalance) time: the rate of delivering records.
+  const seconds = (figures['fetch.time.ms'] ?? NaN) / 1000;
+  const consumed = figures['data.consumed.in.nMsg'] ?? NaN;
+  if (!(seconds > 0) || !(consumed > 0)) throw new BenchStepError(`ConsumerPerformance reported no records: ${JSON.stringify(figures)}`);
+  return { tool: 'kafka-tools ConsumerPerformance', events: consumed, seconds, eventsPerSecond: consumed / seconds, mbPerSecond: figures['fetch.MB.sec'] };
+}
+
+/** Fallback when the JVM tool cannot run: a kafkajs consumer reading the backlog topic. */
+async function brokerRateKafkajs(bootstrap: string, events: number): Promise<ThroughputFigures['broker']> {
+  const consumer = new Kafka({ clientId: 'bench-raw', brokers: [bootstrap], logLevel: logLevel.NOTHING }).consumer({ groupId: `bench-raw-js-${Date.now()}` });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: BENCH_TOPICS.input, fromBeginning: true });
+    let count = 0;
+    let first = 0;
+    let last = 0;
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        if (count === 0) first = performance.now();
+        count += batch.messages.length;
+        last = performance.now();
+      },
+    });
+    const deadline = Date.now() + 300_000;
+    while (count < events && Date.now() < deadline) await sleep(200);
+    const seconds = (last - first) / 1000;
+    return { tool: 'kafkajs consumer', events: count, seconds, eventsPerSecond: count / seconds };
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+function benchPropertyGroups(bootstrap: string): { PropertyGroupId: string; PropertyMap: Record<string, string> }[] {
+  return [
+    { PropertyGroupId: 'ClickCountJob', PropertyMap: { streams: 'kafka' } },
+    {
+      PropertyGroupId: 'Kafka',
+      PropertyMap: {
+        'bootstrap.servers': bootstrap,
+        'input.topic': BENCH_TOPICS.input,
+        'output.topic': BENCH_TOPICS.output,
+        'group.id': BENCH_APPLICATION,
+        'starting.offsets': 'earliest',
+        'transactional.id.prefix': BENCH_APPLICATION,
+      },
+    },
+  ];
+}
+
+export interface CatchUpOptions {
+  readonly backlogEvents: number;
+  readonly parallelism: number;
+  readonly log: (line: string) => void;
+}
+
+/**
+ * The catch-up run: a backlog of past windows written by the generator (burst mode) to its own
+ * topic, the broker's raw rate over it, then a second application reading it from the earliest
+ * offset. The main application must be stopped first (the cluster's slots are the job's).
+ */
+export async function catchUpRun(
+  record: StackRecord,
+  dirs: PlaygroundDirs,
+  client: KinesisAnalyticsV2Client,
+  options: CatchUpOptions,
+): Promise<{ throughput: ThroughputFigures; generator: GeneratorRate }> {
+  const bootstrap = record.endpoints.kafka;
+  if (!bootstrap) throw new BenchStepError('the stack has no Kafka broker');
+  const { log } = options;
+  await createTopics(bootstrap, [
+    { name: BENCH_TOPICS.input, partitions: BENCH_TOPICS.partitions },
+    { name: BENCH_TOPICS.output, partitions: BENCH_TOPICS.partitions },
+  ]);
+
+  const windows = backlogWindows(options.backlogEvents);
+  const firstWindowStart = windowOf(Date.now()).start - (windows + 1) * WINDOW_MS;
+  const writer = new KafkaStreamWriter({ kind: 'kafka', bootstrapServers: [bootstrap], topic: BENCH_TOPICS.input, auth: 'none' });
+  let generator: GeneratorRate;
+  try {
+    log(`writing a backlog of ${(windows * PAGES * EVENTS_PER_WINDOW).toLocaleString('en-US')} events (${windows} past windows) to ${BENCH_TOPICS.input}`);
+    generator = await measureGenerator('kafka (backlog)', writer, { eventsPerWindow: EVENTS_PER_WINDOW, windows, anchorMs: firstWindowStart - 1 });
+  } finally {
+    await writer.close();
+  }
+  const events = generator.events;
+  log(`  ${Math.round(generator.eventsPerSecond).toLocaleString('en-US')} events/s from the generator`);
+
+  let broker: ThroughputFigures['broker'];
+  try {
+    broker = await brokerRate(dirs, bootstrap, events);
+  } catch (error) {
+    log(`  ConsumerPerformance failed (${(error as Error).message.split('\n')[0]}); measuring with a kafkajs consumer instead`);
+    broker = await brokerRateKafkajs(bootstrap, events);
+  }
+  log(`  broker alone: ${Math.round(broker.eventsPerSecond).toLocaleString('en-US')} events/s (${broker.tool})`);
+
+  // Window completions on the output topic: the time the last of a window's 6 results arrived.
+  const completions = new Map<number, number>();
+  const perWindow = new Map<number, number>();
+  const consumer = new Kafka({ clientId: 'bench-output', brokers: [bootstrap], logLevel: logLevel.NOTHING }).consumer({ groupId: `bench-output-${Date.now()}` });
+  await consumer.connect();
+  const rest = new FlinkRestClient(record.endpoints.flinkRestUrl, 10_000);
+  try {
+    await consumer.subscribe({ topic: BENCH_TOPICS.output, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const now = Date.now();
+        const result = JSON.parse(message.value?.toString() ?? '{}') as { windowStart?: string };
+        const index = Math.round((Date.parse(result.windowStart ?? '') - firstWindowStart) / WINDOW_MS);
+        if (!Number.isInteger(index) || index < 0) return;
+        const seen = (perWindow.get(index) ?? 0) + 1;
+        perWindow.set(index, seen);
+        if (seen === PAGES && !completions.has(index)) completions.set(index, now);
+      },
+    });
+
+    const existing = await describe(client, BENCH_APPLICATION).catch(() => undefined);
+    if (!existing) {
+      await client.send(
+        new CreateApplicationCommand({
+          ApplicationName: BENCH_APPLICATION,
+          RuntimeEnvironment: 'FLINK-2_2',
+          ServiceExecutionRole: `arn:aws:iam::000000000000:role/${BENCH_APPLICATION}`,
+          ApplicationConfiguration: {
+            ApplicationCodeConfiguration: {
+              CodeContentType: 'ZIPFILE',
+              CodeContent: { S3ContentLocation: { BucketARN: 'arn:aws:s3:::local', FileKey: 'job/target/click-count-job.jar' } },
+            },
+            FlinkApplicationConfiguration: {
+              CheckpointConfiguration: { ConfigurationType: 'CUSTOM', CheckpointingEnabled: true, CheckpointInterval: 10_000, MinPauseBetweenCheckpoints: 1_000 },
+              ParallelismConfiguration: { ConfigurationType: 'CUSTOM', Parallelism: options.parallelism, ParallelismPerKPU: 1, AutoScalingEnabled: false },
+            },
+            EnvironmentProperties: { PropertyGroups: benchPropertyGroups(bootstrap) },
+            ApplicationSnapshotConfiguration: { SnapshotsEnabled: false },
+          },
+        }),
+      );
+    }
+    log(`starting application ${BENCH_APPLICATION} (${BENCH_TOPICS.input} → ${BENCH_TOPICS.output}, earliest offsets, parallelism ${options.parallelism})`);
+    const startedAt = performance.now();
+    await client.send(
+      new StartApplicationCommand({
+        ApplicationName: BENCH_APPLICATION,
+        RunConfiguration: { ApplicationRestoreConfiguration: { ApplicationRestoreType: 'SKIP_RESTORE_FROM_SNAPSHOT' } },
+      }),
+    );
+    await waitForStatus(client, BENCH_APPLICATION, 'RUNNING', 300_000);
+    const startSeconds = (performance.now() - startedAt) / 1000;
+    log(`  RUNNING after ${startSeconds.toFixed(1)} s; waiting for the last window of the backlog`);
+
+    // Windows 0 … windows-2 close; the last one has nothing after it to move the watermark.
+    const lastIndex = windows - 2;
+    const deadline = Date.now() + Math.max(120_000, (events / 2_000) * 1000);
+    let lastProgress = Date.now();
+    let lastCount = 0;
+    while (!completions.has(lastIndex)) {
+      if (Date.now() > deadline) throw new BenchStepError(`the catch-up run did not finish in time (${completions.size} of ${lastIndex + 1} windows out)`);
+      if (completions.size !== lastCount) {
+        lastCount = completions.size;
+        lastProgress = Date.now();
+      } else if (Date.now() - lastProgress > 90_000) {
+        throw new BenchStepError(`the catch-up run stalled at ${completions.size} of ${lastIndex + 1} windows`);
+      }
+      await sleep(200);
+    }
+    const rate = rateFromWindows(completions, PAGES * EVENTS_PER_WINDOW);
+    if (!rate) throw new BenchStepError('too few windows came out to compute a rate');
+
+    let sourceRecordsOut: number | undefined;
+    const job = (await rest.jobs()).find((j) => j.state === 'RUNNING');
+    if (job) {
+      const details = await rest.job(job.jid);
+      const source = details.vertices[0];
+      // Flink REST refreshes metrics every 10 s: wait for the counter to show the whole backlog.
+      const until = Date.now() + 15_000;
+      while (Date.now() < until) {
+        sourceRecordsOut = (await rest.vertexMetricSums(job.jid, source.id, ['numRecordsOut']).catch(() => ({}) as Record<string, number>)).numRecordsOut;
+        if (sourceRecordsOut !== undefined && sourceRecordsOut >= events) break;
+        await sleep(1_000);
+      }
+    }
+    log(`  job: ${Math.round(rate.eventsPerSecond).toLocaleString('en-US')} events/s over ${rate.seconds.toFixed(1)} s`);
+    return {
+      generator,
+      throughput: {
+        backlogEvents: events,
+        partitions: BENCH_TOPICS.partitions,
+        parallelism: options.parallelism,
+        job: { ...rate, startSeconds, sourceRecordsOut },
+        broker,
+        ratio: rate.eventsPerSecond / broker.eventsPerSecond,
+      },
+    };
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+    await removeBenchApplication(client).catch((error: unknown) => log(`  could not remove ${BENCH_APPLICATION}: ${(error as Error).message}`));
+  }
+}
+
+/** Force-stops (cancels) and deletes the catch-up application. */
+async function removeBenchApplication(client: KinesisAnalyticsV2Client): Promise<void> {
+  const detail = await describe(client, BENCH_APPLICATION).catch(() => undefined);
+  if (!detail) return;
+  if (detail.ApplicationStatus !== 'READY') {
+    await client.send(new StopApplicationCommand({ ApplicationName: BENCH_APPLICATION, Force: true })).catch(() => undefined);
+    await waitForStatus(client, BENCH_APPLICATION, 'READY', 120_000);
+  }
+  const ready = await describe(client, BENCH_APPLICATION);
+  await client.send(new DeleteApplicationCommand({ ApplicationName: BENCH_APPLICATION, CreateTimestamp: ready.CreateTimestamp }));
+}

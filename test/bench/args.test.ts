@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { BenchUsageError, FULL_DEFAULTS, parseBenchArgs, QUICK_DEFAULTS } from '../../bench/args';
+
+const OUT = '/repo/bench/results';
+
+describe('parseBenchArgs', () => {
+  it('runs the full benchmark, Kinesis variant included, without arguments', () => {
+    expect(parseBenchArgs([], OUT)).toEqual({
+      quick: false,
+      backlogEvents: FULL_DEFAULTS.backlogEvents,
+      latencySeconds: FULL_DEFAULTS.latencySeconds,
+      kinesis: true,
+      outDir: OUT,
+    });
+  });
+
+  it('uses the small backlog and short steady period, without Kinesis, with --quick', () => {
+    expect(parseBenchArgs(['--quick'], OUT)).toEqual({
+      quick: true,
+      backlogEvents: QUICK_DEFAULTS.backlogEvents,
+      latencySeconds: QUICK_DEFAULTS.latencySeconds,
+      kinesis: false,
+      outDir: OUT,
+    });
+  });
+
+  it('takes explicit sizes, the Kinesis switches and the output folder', () => {
+    expect(parseBenchArgs(['--quick', '--backlog', '60000', '--latency-seconds', '45', '--kinesis', '--out', '/tmp/r'], OUT)).toEqual({
+      quick: true,
+      backlogEvents: 60_000,
+      latencySeconds: 45,
+      kinesis: true,
+      outDir: '/tmp/r',
+    });
+    expect(parseBenchArgs(['--no-kinesis'], OUT)).toMatchObject({ quick: false, kinesis: false });
+    expect(parseBenchArgs(['--backlog=6000'], OUT)).toMatchObject({ backlogEvents: 6_000 });
+  });
+
+  it('answers help for --help and -h', () => {
+    expect(parseBenchArgs(['--help'], OUT)).toBe('help');
+    expect(parseBenchArgs(['-h'], OUT)).toBe('help');
+  });
+
+  it.each([
+    [['--fast'], /--fast/],
+    [['quick'], /quick/],
+    [['--backlog', 'many'], /--backlog expects a whole number from 6000 to 30000000, got 'many'/],
+    [['--backlog', '1.5e6'], /--backlog expects a whole number/],
+    [['--backlog', '100'], /--backlog expects a whole number from 6000/],
+    [['--backlog', '-300000'], /--backlog/],
+    [['--latency-seconds', '10'], /--latency-seconds expects a whole number from 30 to 3600, got '10'/],
+    [['--latency-seconds', '99999'], /--latency-seconds/],
+    [['--kinesis', '--no-kinesis'], /contradict/],
+    [['--out', ''], /--out expects a folder/],
+    [['--backlog'], /--backlog/],
+  ])('rejects %j', (argv, message) => {
+    expect(() => parseBenchArgs(argv, OUT)).toThrow(BenchUsageError);
+    expect(() => parseBenchArgs(argv, OUT)).toThrow(message);
+  });
+});
