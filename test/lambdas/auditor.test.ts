@@ -1,10 +1,14 @@
+import { BatchGetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { KinesisStreamEvent, MSKEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sweep, type AuditDeps } from '../../lambdas/shared/audit';
-import { queryAudit } from '../../lambdas/shared/audit-query';
+import { DEFAULT_SWEEP_LOOKBACK_MS, sweep, type AuditDeps } from '../../lambdas/shared/audit';
+import { MAX_AUDIT_QUERY_WINDOWS, queryAudit, type AuditQuery } from '../../lambdas/shared/audit-query';
 import { createAuditorHandler, createSweepHandler } from '../../lambdas/shared/auditor';
+import { batchGetAll } from '../../lambdas/shared/dynamodb-reads';
+import { AuditRangeError, BatchGetError } from '../../lambdas/shared/errors';
 import { PAGES } from '../../lambdas/shared/pages';
 import { AUDIT_TABLE, LEDGER_TABLE, VERDICT_SORT_KEY } from '../../lambdas/shared/tables';
+import { toIso, WINDOW_MS } from '../../lambdas/shared/windows';
 import { FakeDynamoDb } from './support/fake-dynamodb';
 import { fakeContext, FakeClock, MetricRecorder } from './support/recorders';
 
@@ -257,10 +261,162 @@ describe('auditor', () => {
       [w3, 'missing'],
     ]);
     expect(summary.nonExact[1].counts).toMatchObject({ '/help': 1000, '/news': null });
+    expect(ddb.mock.commandCalls(ScanCommand)).toHaveLength(0);
   });
 
   it('rejects an empty or inverted time range', async () => {
     const query = { ledgerTableName: 'ledger', auditTableName: 'audit', fromMs: W_END_MS, toMs: W_END_MS };
     await expect(queryAudit(ddb.client(), query)).rejects.toThrow(RangeError);
+  });
+
+  describe('reads without Scans', () => {
+    const tables = { ledgerTableName: 'ledger', auditTableName: 'audit' };
+    const sent = (windowStart: string) => ({ windowStart, status: 'sent', eventsPerWindow: 1000, pages: 6, claimedBy: 'gen' });
+    const batchGetKeyCounts = () =>
+      ddb.mock.commandCalls(BatchGetCommand).map((c) => c.args[0].input.RequestItems?.ledger?.Keys?.length);
+    const windowQueries = () =>
+      ddb.mock
+        .commandCalls(QueryCommand)
+        .map((c) => c.args[0].input.ExpressionAttributeValues?.[':w'] as string | undefined)
+        .filter((w) => w !== undefined);
+
+    it('sweeps by BatchGet of the look-back windows and one Query per ledger window, never a Scan', async () => {
+      // Prepare: W (incomplete) and the window 5 minutes before it are in the ledger.
+      const earlier = toIso(Date.parse(W) - 300_000);
+      ddb.seed('ledger', sent(earlier));
+      await createAuditorHandler(deps)(kinesisEvent(PAGES.slice(0, 4).map((p) => stats(p, 1000))), fakeContext());
+      ddb.mock.resetHistory();
+      clock.nowMs = W_END_MS + 121_000;
+
+      // Act
+      const result = await sweep(deps);
+
+      // Assess: 60 windows (15 min) in one eventually consistent BatchGet, a Query for each of the 2 ledger windows.
+      expect(ddb.mock.commandCalls(ScanCommand)).toHaveLength(0);
+      expect(DEFAULT_SWEEP_LOOKBACK_MS / WINDOW_MS).toBe(60);
+      expect(batchGetKeyCounts()).toEqual([60]);
+      const request = ddb.mock.commandCalls(BatchGetCommand)[0].args[0].input.RequestItems?.ledger;
+      expect(request?.ConsistentRead).toBe(false);
+      expect(request?.Keys?.at(-1)).toEqual({ windowStart: W });
+      expect(request?.Keys?.[0]).toEqual({ windowStart: toIso(W_END_MS - DEFAULT_SWEEP_LOOKBACK_MS) });
+      expect(windowQueries().sort()).toEqual([earlier, W]);
+      expect(ddb.mock.commandCalls(QueryCommand).every((c) => c.args[0].input.ConsistentRead === false)).toBe(true);
+      expect(result).toEqual({ checked: 2, verdicts: { exact: 0, wrong: 0, missing: 2, pending: 0 } });
+    });
+
+    it('leaves windows older than the look-back to the query, and examines them with a longer look-back', async () => {
+      clock.nowMs = W_END_MS + 120_000 + DEFAULT_SWEEP_LOOKBACK_MS;
+
+      const outside = await sweep(deps);
+      const summary = await queryAudit(ddb.client(), { ...tables, fromMs: Date.parse(W), toMs: W_END_MS, nowMs: clock.nowMs });
+      const inside = await sweep(deps, DEFAULT_SWEEP_LOOKBACK_MS + WINDOW_MS);
+
+      expect(outside.checked).toBe(0);
+      expect(summary.windows.missing).toBe(1);
+      expect(inside.verdicts.missing).toBe(1);
+      expect(verdict()).toMatchObject({ verdict: 'missing' });
+    });
+
+    it('re-examines a missing window and turns it exact once its results are stored', async () => {
+      clock.nowMs = W_END_MS + 121_000;
+      await sweep(deps);
+      expect(verdict()).toMatchObject({ verdict: 'missing' });
+      for (const page of PAGES) {
+        ddb.seed('audit', { windowStart: W, page, windowEnd: W_END, count: 1000, arrivedAt: W_END, latencyMs: 0, duplicates: 0, conflicts: 0 });
+      }
+
+      const again = await sweep(deps);
+
+      expect(again).toEqual({ checked: 1, verdicts: { exact: 1, wrong: 0, missing: 0, pending: 0 } });
+      expect(verdict()).toMatchObject({ verdict: 'exact' });
+    });
+
+    it('queries a range with BatchGets of at most 100 keys and one Query per window the ledger has', async () => {
+      // Prepare: one hour (240 windows) of which W is in the ledger; W exact.
+      await createAuditorHandler(deps)(kinesisEvent(PAGES.map((p) => stats(p, 1000))), fakeContext());
+      ddb.mock.resetHistory();
+      const fromMs = Date.parse('2026-11-22T21:00:00.000Z');
+
+      const summary = await queryAudit(ddb.client(), { ...tables, fromMs, toMs: fromMs + 3_600_000, nowMs: W_END_MS + 10_000 });
+
+      expect(ddb.mock.commandCalls(ScanCommand)).toHaveLength(0);
+      expect(batchGetKeyCounts()).toEqual([100, 100, 40]);
+      const keys = ddb.mock.commandCalls(BatchGetCommand).flatMap((c) => c.args[0].input.RequestItems?.ledger?.Keys ?? []);
+      expect(new Set(keys.map((k) => k.windowStart)).size).toBe(240);
+      expect(windowQueries()).toEqual([W]);
+      const indexQueries = ddb.mock.commandCalls(QueryCommand).map((c) => c.args[0].input.ExpressionAttributeValues?.[':p']);
+      expect(indexQueries.filter(Boolean).sort()).toEqual(['#malformed', '#unledgered']);
+      expect(summary.windows).toEqual({ exact: 1, wrong: 0, missing: 0, pending: 0 });
+      expect(summary.latencyMs).toEqual({ p50: 1_500, p99: 1_500 });
+    });
+
+    it('requests unprocessed keys again until every ledger entry is read', async () => {
+      const w2 = toIso(W_END_MS);
+      ddb.seed('ledger', sent(w2));
+      let throttled = 2;
+      ddb.unprocessedKeys = (keys) => (throttled-- > 0 ? Math.ceil(keys.length / 2) : 0);
+
+      const summary = await queryAudit(ddb.client(), { ...tables, fromMs: Date.parse(W), toMs: W_END_MS + WINDOW_MS, nowMs: W_END_MS });
+
+      expect(batchGetKeyCounts()).toEqual([2, 1, 1]);
+      const retried = ddb.mock.commandCalls(BatchGetCommand).map((c) => c.args[0].input.RequestItems?.ledger?.Keys);
+      expect(retried.slice(1)).toEqual([[{ windowStart: w2 }], [{ windowStart: w2 }]]);
+      expect(summary.windows.pending).toBe(2);
+      expect(summary.events.generated).toBe(2 * 6 * 1000);
+    });
+
+    it('gives up with a BatchGetError when keys stay unprocessed, after backing off exponentially', async () => {
+      ddb.unprocessedKeys = () => 1;
+      const delays: number[] = [];
+      const random = Math.random;
+      Math.random = () => 1;
+      try {
+        const read = batchGetAll(ddb.client(), 'ledger', [{ windowStart: W }], {
+          maxAttempts: 4,
+          baseDelayMs: 10,
+          sleep: async (ms) => {
+            delays.push(ms);
+          },
+        });
+        await expect(read).rejects.toThrow(BatchGetError);
+      } finally {
+        Math.random = random;
+      }
+      expect(delays).toEqual([10, 20, 40]);
+      expect(ddb.mock.commandCalls(BatchGetCommand)).toHaveLength(4);
+    });
+
+    it('reports results for a window the ledger never generated as wrong, found through the #unledgered index', async () => {
+      const other = '2026-11-22T21:45:00.000Z';
+      await createAuditorHandler(deps)(kinesisEvent([stats('/jobs', 1000, other, '2026-11-22T21:45:15.000Z')]), fakeContext());
+
+      const summary = await queryAudit(ddb.client(), {
+        ...tables,
+        fromMs: Date.parse('2026-11-22T21:40:00.000Z'),
+        toMs: Date.parse('2026-11-22T21:50:00.000Z'),
+        nowMs: Date.parse('2026-11-22T21:50:00.000Z'),
+      });
+
+      expect(summary.windows).toEqual({ exact: 0, wrong: 1, missing: 0, pending: 0 });
+      expect(summary.nonExact).toEqual([expect.objectContaining({ windowStart: other, verdict: 'wrong', expected: null })]);
+      expect(summary.nonExact[0].counts['/jobs']).toBe(1000);
+      expect(ddb.mock.commandCalls(ScanCommand)).toHaveLength(0);
+    });
+
+    it('accepts a range of 7 days and rejects a longer one before reading anything', async () => {
+      const fromMs = Date.parse('2026-11-16T00:00:00.000Z');
+      const week: AuditQuery = { ...tables, fromMs, toMs: fromMs + MAX_AUDIT_QUERY_WINDOWS * WINDOW_MS, nowMs: W_END_MS };
+
+      const summary = await queryAudit(ddb.client(), week);
+      const calls = ddb.mock.commandCalls(BatchGetCommand).length;
+      const tooLong = queryAudit(ddb.client(), { ...week, toMs: week.toMs + 1 });
+
+      expect(MAX_AUDIT_QUERY_WINDOWS).toBe(40_320);
+      expect(summary.windows.pending).toBe(1);
+      expect(calls).toBe(404);
+      await expect(tooLong).rejects.toThrow(AuditRangeError);
+      await expect(tooLong).rejects.toThrow(/40321 windows; at most 40320 \(7 days/);
+      expect(ddb.mock.commandCalls(BatchGetCommand)).toHaveLength(calls);
+    });
   });
 });
