@@ -184,7 +184,7 @@ describe('the plays on the local stack', () => {
     durations['scale 1 → 3 (2 TaskManagers)'] = up.ms;
     expect((await rest.taskManagers()).length).toBe(2);
     expect((await runningJob()).parallelism).toBe(3);
-    await settleAndAudit('scale 3');
+    await awaitWindowAudited(windowStart(Date.now()) + WINDOW_MS);
 
     const down = await play(['scale', '1', '--per-kpu', '1'], 10 * minute);
     durations['scale 3 → 1 (1 TaskManager)'] = down.ms;
