@@ -1,3 +1,6 @@
+import { DEFAULT_SWEEP_LOOKBACK_MS, WINDOW_READ_CONCURRENCY } from '../../lambdas/shared/audit';
+import { BATCH_GET_MAX_KEYS } from '../../lambdas/shared/dynamodb-reads';
+import { WINDOW_MS } from '../../lambdas/shared/windows';
 import type { Price, PriceKey, PriceTable, RegionPrices } from './price-table';
 import { RESULTS_PER_SECOND, WINDOWS_PER_SECOND } from './workload';
 
@@ -29,12 +32,14 @@ export const MODEL = {
   generator: { memoryGb: 0.5, durationSeconds: 60 },
   /** Auditor (256 MB): fixed part of an invocation plus each record's DynamoDB round trips. */
   auditor: { memoryGb: 0.25, baseSeconds: 0.1, perRecordSeconds: 0.04 },
-  /** Audit sweep (256 MB, every minute): fixed part plus reading the scanned bytes. */
-  sweep: { memoryGb: 0.25, baseSeconds: 0.2, perScannedMibSeconds: 0.05 },
+  /**
+   * Audit sweep (256 MB, every minute): fixed part plus one DynamoDB round trip per sequential read —
+   * each BatchGetItem of ≤ 100 ledger keys, then the window Queries 8 at a time. It reads a fixed
+   * look-back, so it no longer grows with what the tables store.
+   */
+  sweep: { memoryGb: 0.25, baseSeconds: 0.2, roundTripSeconds: 0.01 },
   /** DynamoDB item sizes (attribute names and values) in bytes, estimated from the items the code writes. */
   items: { ledgerBytes: 280, resultBytes: 170, verdictBytes: 220 },
-  /** Ledger and audit items expire after 7 days (`RETENTION_SECONDS`); the sweep scans what is stored. */
-  tableRetentionSeconds: 7 * 24 * 3600,
   /** Writes per window: generator claim + markSent; per result: put; verdict puts per window. */
   writes: { generatorPerWindow: 2, perResult: 1, verdictsPerWindow: 2 },
   /** Strongly consistent reads per result: the ledger entry (Get) and the window's items (Query, < 4 KB). */
@@ -187,20 +192,32 @@ function flinkItems(prices: RegionPrices, inputs: CostInputs): LineItem[] {
   ];
 }
 
-/** Steady-state bytes in the ledger and audit tables (7 days of windows). */
-export function storedTableBytes(): { ledger: number; audit: number } {
-  const windows = WINDOWS_PER_SECOND * MODEL.tableRetentionSeconds;
-  const resultsPerWindow = RESULTS_PER_SECOND / WINDOWS_PER_SECOND;
-  return {
-    ledger: windows * MODEL.items.ledgerBytes,
-    audit: windows * (resultsPerWindow * MODEL.items.resultBytes + MODEL.items.verdictBytes),
-  };
+/** Windows one sweep looks at: its look-back (`DEFAULT_SWEEP_LOOKBACK_MS`, 15 min) in 15 s windows. */
+export const SWEEP_WINDOWS = DEFAULT_SWEEP_LOOKBACK_MS / WINDOW_MS;
+
+/** Read request units of an eventually consistent read of `bytes`: 0.5 per 4 KB started, 0.5 at least (a key with no item too). */
+function eventuallyConsistentReadUnits(bytes: number): number {
+  return 0.5 * Math.max(1, Math.ceil(bytes / 4096));
 }
 
-/** Read request units of one sweep: a strongly consistent Scan of both tables, 1 RRU per 4 KB read. */
-export function sweepReadUnits(): number {
-  const stored = storedTableBytes();
-  return Math.ceil(stored.ledger / 4096) + Math.ceil(stored.audit / 4096);
+/**
+ * Read request units of one sweep (no Scan): a BatchGetItem of the look-back's ledger keys
+ * (eventually consistent, each key billed on its own, absent or not) and one eventually consistent
+ * Query of the audit partition (6 results + the verdict) per window the ledger has — every window
+ * while the generator runs, none when it is stopped.
+ */
+export function sweepReadUnits(generatorRunning = true): number {
+  const resultsPerWindow = RESULTS_PER_SECOND / WINDOWS_PER_SECOND;
+  const ledger = SWEEP_WINDOWS * eventuallyConsistentReadUnits(MODEL.items.ledgerBytes);
+  const windowBytes = resultsPerWindow * MODEL.items.resultBytes + MODEL.items.verdictBytes;
+  const queries = generatorRunning ? SWEEP_WINDOWS * eventuallyConsistentReadUnits(windowBytes) : 0;
+  return ledger + queries;
+}
+
+/** Seconds one sweep runs: the fixed part plus its sequential round trips (BatchGets, then Queries 8 at a time). */
+export function sweepSeconds(): number {
+  const roundTrips = Math.ceil(SWEEP_WINDOWS / BATCH_GET_MAX_KEYS) + Math.ceil(SWEEP_WINDOWS / WINDOW_READ_CONCURRENCY);
+  return MODEL.sweep.baseSeconds + MODEL.sweep.roundTripSeconds * roundTrips;
 }
 
 /**
@@ -220,8 +237,7 @@ function serverlessItems(prices: RegionPrices, outputShards: number): { items: L
   const auditorInvocations = windowsPerMonth * batches;
   const auditorSeconds = MODEL.auditor.baseSeconds + MODEL.auditor.perRecordSeconds * (resultsPerWindow / batches);
   const sweepInvocations = MINUTES_PER_MONTH;
-  const stored = storedTableBytes();
-  const sweepSeconds = MODEL.sweep.baseSeconds + MODEL.sweep.perScannedMibSeconds * ((stored.ledger + stored.audit) / MIB);
+  const sweepDuration = sweepSeconds();
   const writes = windowsPerMonth * (MODEL.writes.generatorPerWindow + resultsPerWindow * MODEL.writes.perResult + MODEL.writes.verdictsPerWindow);
   const reads = windowsPerMonth * resultsPerWindow * MODEL.readsPerResult;
   const generatorLogBytes = generatorInvocations * MODEL.logBytes.generatorInvocation;
@@ -231,10 +247,16 @@ function serverlessItems(prices: RegionPrices, outputShards: number): { items: L
     line(prices, 'lambda.requestsMillion', 'Lambda', 'generator, auditor and sweep invocations', (generatorInvocations + auditorInvocations + sweepInvocations) / 1e6),
     line(prices, 'lambda.arm64GbSecond', 'Lambda', `generator: every minute, ${MODEL.generator.durationSeconds} s × ${MODEL.generator.memoryGb * 1024} MB`, generatorInvocations * MODEL.generator.durationSeconds * MODEL.generator.memoryGb),
     line(prices, 'lambda.arm64GbSecond', 'Lambda', `auditor: ${batches} batch(es) per window × ${auditorSeconds.toFixed(2)} s × ${MODEL.auditor.memoryGb * 1024} MB`, auditorInvocations * auditorSeconds * MODEL.auditor.memoryGb),
-    line(prices, 'lambda.arm64GbSecond', 'Lambda', `audit sweep: every minute, ${sweepSeconds.toFixed(2)} s × ${MODEL.sweep.memoryGb * 1024} MB`, sweepInvocations * sweepSeconds * MODEL.sweep.memoryGb),
+    line(prices, 'lambda.arm64GbSecond', 'Lambda', `audit sweep: every minute, ${sweepDuration.toFixed(2)} s × ${MODEL.sweep.memoryGb * 1024} MB`, sweepInvocations * sweepDuration * MODEL.sweep.memoryGb),
     line(prices, 'dynamodb.writeMillion', 'DynamoDB', 'ledger claims and marks, results, verdicts', writes / 1e6),
     line(prices, 'dynamodb.readMillion', 'DynamoDB', 'auditor: ledger Get + window Query per result', reads / 1e6),
-    line(prices, 'dynamodb.readMillion', 'DynamoDB', `audit sweep: consistent Scan of both tables every minute (${sweepReadUnits()} RRU at 7 days stored)`, (sweepInvocations * sweepReadUnits()) / 1e6),
+    line(
+      prices,
+      'dynamodb.readMillion',
+      'DynamoDB',
+      `audit sweep: every minute, BatchGet of ${SWEEP_WINDOWS} ledger keys + a Query per window, eventually consistent (${sweepReadUnits()} RRU)`,
+      (sweepInvocations * sweepReadUnits()) / 1e6,
+    ),
     line(prices, 'cloudwatch.dashboardMonth', 'CloudWatch', 'dashboard', MODEL.dashboards),
     line(prices, 'cloudwatch.alarmMonth', 'CloudWatch', 'alarms', MODEL.alarms),
     line(prices, 'cloudwatch.metricMonth', 'CloudWatch', 'custom metrics (EMF)', MODEL.customMetrics),

@@ -8,6 +8,8 @@ import {
   kinesisShards,
   MIB,
   sweepReadUnits,
+  sweepSeconds,
+  SWEEP_WINDOWS,
   type Configuration,
   type CostInputs,
 } from '../../cli/cost/model';
@@ -75,10 +77,32 @@ describe('line items from the price table (hand-checked)', () => {
     expect(item(c, 'ledger claims').monthlyUsd).toBeCloseTo(1.095, 6);
     // 175,200 windows × 6 results × 2 RRU = 2.1024 M × $0.125 = $0.2628
     expect(item(c, 'auditor: ledger Get').monthlyUsd).toBeCloseTo(0.2628, 6);
-    // sweep: ceil(40,320 × 280 / 4096) + ceil(40,320 × 1,240 / 4096) = 2,757 + 12,207 = 14,964 RRU
-    expect(sweepReadUnits()).toBe(14_964);
-    // × 43,800 sweeps = 655.4232 M RRU × $0.125 = $81.9279
-    expect(item(c, 'audit sweep: consistent Scan').monthlyUsd).toBeCloseTo(81.9279, 3);
+    // sweep: 15 min look-back / 15 s = 60 windows; BatchGet of 60 ledger keys (280 B < 4 KB, eventually
+    // consistent) = 60 × 0.5 = 30 RRU, + 60 window Queries (6 × 170 + 220 = 1,240 B < 4 KB) × 0.5 = 30 RRU
+    expect(SWEEP_WINDOWS).toBe(60);
+    expect(sweepReadUnits()).toBe(60);
+    // generator stopped: the 60 ledger keys are still read (0.5 RRU each, absent or not), no Queries
+    expect(sweepReadUnits(false)).toBe(30);
+    // 60 RRU × 43,800 sweeps = 2.628 M RRU × $0.125 = $0.3285 (the former Scans: 14,964 RRU, $81.93)
+    expect(item(c, 'audit sweep: every minute, BatchGet').quantity).toBeCloseTo(2.628, 9);
+    expect(item(c, 'audit sweep: every minute, BatchGet').monthlyUsd).toBeCloseTo(0.3285, 9);
+    // DynamoDB in all: $1.095 + $0.2628 + $0.3285 = $1.6863
+    const dynamodb = c.lineItems.filter((i) => i.component === 'DynamoDB').reduce((sum, i) => sum + i.monthlyUsd, 0);
+    expect(dynamodb).toBeCloseTo(1.6863, 9);
+  });
+
+  it('prices the audit sweep Lambda by its round trips, not by the bytes stored', () => {
+    const c = byName('Kinesis on-demand + Managed Flink');
+    // 0.2 s + 0.01 s × (ceil(60 / 100) = 1 BatchGet + ceil(60 / 8) = 8 rounds of Queries) = 0.29 s
+    expect(sweepSeconds()).toBeCloseTo(0.29, 12);
+    // 43,800 × 0.29 s × 0.25 GB = 3,175.5 GB-s × $0.0000133334 = $0.042340
+    const sweepLambda = item(c, 'audit sweep: every minute, 0.29 s × 256 MB');
+    expect(sweepLambda.quantity).toBeCloseTo(3175.5, 6);
+    expect(sweepLambda.monthlyUsd).toBeCloseTo(0.04234, 5);
+    // the same at 250 times the load: the look-back is fixed, whatever the tables hold
+    const busy = computeCosts(table, { ...inputs, eventsPerSecond: 100_000, parallelism: 10 })[0]!;
+    expect(item(busy, 'audit sweep: every minute, 0.29 s').monthlyUsd).toBeCloseTo(0.04234, 5);
+    expect(item(busy, 'audit sweep: every minute, BatchGet').monthlyUsd).toBeCloseTo(0.3285, 9);
   });
 
   it('prices CloudWatch dashboard, alarms and metrics', () => {
