@@ -1,6 +1,8 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { Dependable } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BROKER_STORAGE, RETENTION_HOURS, TOPIC_PARTITIONS } from '../../infra/lib/constructs/msk-cluster';
 import { documentedJobProperties, normalised, synthesize, type Synthesized } from './helpers';
 
 interface Variant {
@@ -224,8 +226,115 @@ describe.each(VARIANTS)('the $name variant', (variant) => {
       'AWS::Lambda::EventSourceMapping',
       kinesis
         ? { StartingPosition: 'TRIM_HORIZON', FunctionResponseTypes: ['ReportBatchItemFailures'], BisectBatchOnFunctionError: true }
-        : { StartingPosition: 'TRIM_HORIZON', Topics: ['output'], AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'playground-auditor' } },
+        : {
+            StartingPosition: 'TRIM_HORIZON',
+            Topics: ['output'],
+            AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'playground-auditor' },
+            // Kafka mappings report batch item failures only in provisioned poller mode (not used).
+            FunctionResponseTypes: Match.absent(),
+            ProvisionedPollerConfig: Match.absent(),
+          },
     );
+  });
+
+  it.runIf(!kinesis && !localstack)('creates the topics before the application and functions use them', () => {
+    const cluster = synth.stacks.stateful.streams.kind === 'msk' ? synth.stacks.stateful.streams.cluster : undefined;
+    expect(cluster).toBeDefined();
+    const topicResources = Dependable.of(cluster!.topics).dependencyRoots;
+    const names = ['input', 'output'];
+    if (variant.context.streams === 'msk') {
+      // One mechanism per variant: AWS::MSK::Topic on provisioned clusters, no auto-creation.
+      stateful.resourceCountIs('AWS::MSK::Topic', 2);
+      for (const name of names) {
+        stateful.hasResourceProperties('AWS::MSK::Topic', { TopicName: name, PartitionCount: TOPIC_PARTITIONS, ReplicationFactor: 2 });
+      }
+      stateful.resourceCountIs('Custom::KafkaTopics', 0);
+      expect(topicResources).toHaveLength(2);
+    } else {
+      stateful.resourceCountIs('AWS::MSK::Topic', 0);
+      stateful.resourceCountIs('Custom::KafkaTopics', 1);
+      const [id, resource] = Object.entries(resourcesOf(stateful, 'Custom::KafkaTopics'))[0];
+      const props = resource.Properties as { Topics: string; ClusterArn: unknown; BootstrapBrokers: unknown };
+      expect(JSON.parse(props.Topics)).toEqual(
+        names.map((name) => ({ name, partitions: TOPIC_PARTITIONS, config: { 'retention.ms': String(RETENTION_HOURS * 3_600_000) } })),
+      );
+      expect(props.ClusterArn).toEqual({ 'Fn::GetAtt': ['KafkaCluster21A1BE89', 'Arn'] });
+      expect(JSON.stringify(props.BootstrapBrokers)).toContain('BootstrapBrokerStringSaslIam');
+      expect(topicResources).toHaveLength(1);
+      expect(id).toMatch(/^KafkaTopics/);
+      // The handler: arm64 Node.js 22 in the cluster's private subnets, allowed onto the brokers' IAM port.
+      stateful.hasResourceProperties('AWS::Lambda::Function', {
+        Description: Match.stringLikeRegexp('Kafka topics'),
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        VpcConfig: Match.objectLike({ SubnetIds: Match.anyValue() }),
+      });
+      stateful.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+        FromPort: 9098,
+        ToPort: 9098,
+        Description: 'topic custom resource to MSK (IAM/TLS)',
+      });
+    }
+    // The application and the generator and auditor depend on the topics (across stacks: on the stateful stack).
+    const dependents = [synth.stacks.application!.application, synth.stacks.functions.functions.generator, synth.stacks.functions.functions.auditor];
+    const topicPaths = topicResources.map((resource) => resource.node.path);
+    for (const dependent of dependents) {
+      expect(dependent.node.dependencies.map((dependency) => dependency.node.path), dependent.node.path).toEqual(expect.arrayContaining(topicPaths));
+    }
+    for (const stack of [synth.stacks.application!, synth.stacks.functions]) {
+      expect(stack.dependencies.map((dependency) => dependency.stackName)).toContain(synth.stacks.stateful.stackName);
+    }
+  });
+
+  it.runIf(variant.context.streams === 'msk-serverless')('lets the topic handler only connect, create and describe the two topics', () => {
+    const handlerRole = Object.keys(
+      stateful.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('Kafka topics') } }),
+    ).map((id) => (stateful.toJSON().Resources[id].Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0])[0];
+    const policies = Object.values(resourcesOf(stateful, 'AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy.Properties?.Roles).includes(handlerRole),
+    );
+    expect(policies).toHaveLength(1);
+    const kafkaStatements = statements([stateful]).filter((statement) => [statement.Action].flat().some((action) => action.startsWith('kafka-cluster:')));
+    const own = (policies[0].Properties!.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement;
+    expect(own).toEqual(kafkaStatements);
+    expect(own).toEqual([
+      { Effect: 'Allow', Action: 'kafka-cluster:Connect', Resource: { 'Fn::GetAtt': ['KafkaCluster21A1BE89', 'Arn'] } },
+      {
+        Effect: 'Allow',
+        Action: ['kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic'],
+        Resource: [Match.anyValue(), Match.anyValue()].map(() => expect.anything()),
+      },
+    ].map((statement) => expect.objectContaining(statement)));
+    const topicArns = JSON.stringify(own[1].Resource);
+    expect(topicArns).toMatch(/:topic\/PlaygroundStateful-Kafka\/.*\/input"/);
+    expect(topicArns).toMatch(/:topic\/PlaygroundStateful-Kafka\/.*\/output"/);
+    expect(topicArns).not.toContain('*');
+  });
+
+  it.runIf(variant.context.streams === 'msk')('bounds the brokers\' retention so that their volumes cannot fill', () => {
+    const configurations = Object.entries(resourcesOf(stateful, 'AWS::MSK::Configuration'));
+    expect(configurations).toHaveLength(1);
+    const [configId, configuration] = configurations[0];
+    stateful.hasResourceProperties('AWS::MSK::Cluster', {
+      ConfigurationInfo: { Arn: { 'Fn::GetAtt': [configId, 'Arn'] }, Revision: { 'Fn::GetAtt': [configId, 'LatestRevision.Revision'] } },
+      BrokerNodeGroupInfo: Match.objectLike({ StorageInfo: { EBSStorageInfo: { VolumeSize: BROKER_STORAGE.volumeGiB } } }),
+    });
+    const properties = Object.fromEntries(
+      String(configuration.Properties?.ServerProperties)
+        .split('\n')
+        .map((line) => line.split('=') as [string, string]),
+    );
+    expect(properties['auto.create.topics.enable']).toBe('false');
+    expect(Number(properties['log.retention.hours'])).toBe(RETENTION_HOURS);
+    // Worst case per broker: a replica of every partition, each at its size cap plus an active
+    // segment and one awaiting deletion; it must leave room for the internal topics and the OS.
+    const partitionsPerBroker = 2 * TOPIC_PARTITIONS;
+    const worstCase = partitionsPerBroker * (Number(properties['log.retention.bytes']) + 2 * Number(properties['log.segment.bytes']));
+    expect(worstCase).toBeLessThan(0.75 * BROKER_STORAGE.volumeGiB * 1024 ** 3);
+    // And at the default load (400 events/s of 65 bytes, + 20 % Kafka record overhead) the time limit
+    // comes first: a day of records per partition stays under the size cap.
+    const perPartitionPerDay = (400 * 65 * 1.2 * 3_600 * RETENTION_HOURS) / TOPIC_PARTITIONS;
+    expect(perPartitionPerDay).toBeLessThan(Number(properties['log.retention.bytes']));
   });
 
   it('schedules the generator and the sweep every minute', () => {

@@ -24,7 +24,7 @@ const STATEFUL_IDS: Record<string, Record<string, string[]>> = {
 };
 
 describe('stateful resources', () => {
-  it.each(Object.keys(STATEFUL_IDS))('keep their logical IDs (%s)', (streams) => {
+  it.each(Object.keys(STATEFUL_IDS))('keep their logical IDs (%s)', { timeout: 120_000 }, (streams) => {
     const { templates } = synthesize({ streams, startApplication: false, localstack: false });
     const template = templates.PlaygroundStateful;
     const actual: Record<string, string[]> = {};

@@ -1,4 +1,5 @@
 import { Arn, ArnFormat, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { DependencyGroup } from 'constructs';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -6,15 +7,50 @@ import * as msk from 'aws-cdk-lib/aws-msk';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag';
+import { KafkaTopics } from './kafka-topics';
 
 /** The IAM-authenticated TLS port of MSK brokers. */
 export const MSK_IAM_PORT = 9098;
+
+/** Partitions of each playground topic. */
+export const TOPIC_PARTITIONS = 2;
+
+/**
+ * How long the topics keep records: one day, on both variants (provisioned: the brokers'
+ * `log.retention.hours`; serverless: each topic's `retention.ms`). Enough to restore a snapshot taken
+ * the same day; a snapshot restored after that resumes from the earliest record kept.
+ */
+export const RETENTION_HOURS = 24;
+
+/**
+ * The provisioned brokers' EBS volume (GiB) and the size cap per partition that keeps it from filling
+ * whatever the load. Each broker holds a replica of every partition (2 topics × 2 partitions,
+ * replication 2 on 2 brokers), and a partition holds at most `log.retention.bytes` plus its active
+ * segment and one segment awaiting deletion: 4 × (3 + 0.5) GiB = 14 GiB of 20. At the default load
+ * (≈ 1.3 GB per input partition a day) the one-day time limit applies long before the size cap.
+ */
+export const BROKER_STORAGE = { volumeGiB: 20, retentionBytesPerPartition: 3 * 1024 ** 3, segmentBytes: 256 * 1024 ** 2 } as const;
+
+/** The provisioned brokers' `server.properties` (an MSK configuration). */
+export function brokerServerProperties(): string {
+  return [
+    // Topics are created by the stack (AWS::MSK::Topic), never by a client's first request.
+    'auto.create.topics.enable=false',
+    `log.retention.hours=${RETENTION_HOURS}`,
+    `log.retention.bytes=${BROKER_STORAGE.retentionBytesPerPartition}`,
+    `log.segment.bytes=${BROKER_STORAGE.segmentBytes}`,
+  ].join('\n');
+}
 
 export interface MskClusterProps {
   readonly vpc: ec2.IVpc;
   /** MSK Serverless instead of a provisioned cluster. @default false */
   readonly serverless?: boolean;
-  /** Topics to create (provisioned clusters: `AWS::MSK::Topic`). @default ['input', 'output'] */
+  /**
+   * Topics to create: provisioned clusters with `AWS::MSK::Topic`, serverless ones with the
+   * `Custom::KafkaTopics` custom resource (`AWS::MSK::Topic` does not cover MSK Serverless).
+   * @default ['input', 'output']
+   */
   readonly topics?: readonly string[];
   /** Provisioned broker instance type. @default 'kafka.t3.small' */
   readonly instanceType?: string;
@@ -36,6 +72,8 @@ export class MskCluster extends Construct implements ec2.IConnectable {
   public readonly bootstrapBrokers: string;
   public readonly vpc: ec2.IVpc;
   public readonly subnets: ec2.SelectedSubnets;
+  /** The resources that create the topics: depend on it before producing or consuming. */
+  public readonly topics: DependencyGroup;
 
   constructor(scope: Construct, id: string, props: MskClusterProps) {
     super(scope, id);
@@ -55,6 +93,8 @@ export class MskCluster extends Construct implements ec2.IConnectable {
     // cluster's topics, groups and transactional ids are known at synth time.
     const clusterName = `${Stack.of(this).stackName}-${id}`.slice(0, 64);
     this.clusterName = clusterName;
+    this.topics = new DependencyGroup();
+    const topicNames = props.topics ?? ['input', 'output'];
 
     if (this.serverless) {
       const cluster = new msk.CfnServerlessCluster(this, 'Cluster', {
@@ -69,15 +109,26 @@ export class MskCluster extends Construct implements ec2.IConnectable {
         retention: logs.RetentionDays.ONE_WEEK,
         removalPolicy: RemovalPolicy.DESTROY,
       });
+      const kafkaVersion = props.kafkaVersion ?? '3.8.x';
+      // Retention by time and by size, so that the brokers' volumes cannot fill (7 days, the broker
+      // default, need ≈ 18 GB per broker at the default load).
+      const configuration = new msk.CfnConfiguration(this, 'BrokerConfiguration', {
+        name: `${clusterName}-brokers`.slice(0, 64),
+        description: 'Managed Flink Playground brokers: bounded retention, no topic auto-creation',
+        kafkaVersionsList: [kafkaVersion],
+        serverProperties: brokerServerProperties(),
+      });
+      configuration.applyRemovalPolicy(RemovalPolicy.DESTROY);
       const cluster = new msk.CfnCluster(this, 'Cluster', {
         clusterName,
-        kafkaVersion: props.kafkaVersion ?? '3.8.x',
+        kafkaVersion,
         numberOfBrokerNodes: this.subnets.subnetIds.length,
+        configurationInfo: { arn: configuration.attrArn, revision: configuration.attrLatestRevisionRevision },
         brokerNodeGroupInfo: {
           instanceType: props.instanceType ?? 'kafka.t3.small',
           clientSubnets: this.subnets.subnetIds,
           securityGroups: [this.securityGroup.securityGroupId],
-          storageInfo: { ebsStorageInfo: { volumeSize: 10 } },
+          storageInfo: { ebsStorageInfo: { volumeSize: BROKER_STORAGE.volumeGiB } },
         },
         clientAuthentication: { sasl: { iam: { enabled: true } }, unauthenticated: { enabled: false } },
         encryptionInfo: { encryptionInTransit: { clientBroker: 'TLS', inCluster: true } },
@@ -85,14 +136,15 @@ export class MskCluster extends Construct implements ec2.IConnectable {
       });
       cluster.applyRemovalPolicy(RemovalPolicy.DESTROY);
       this.clusterArn = cluster.attrArn;
-      for (const topic of props.topics ?? ['input', 'output']) {
+      for (const topic of topicNames) {
         const resource = new msk.CfnTopic(this, `Topic-${topic}`, {
           clusterArn: cluster.attrArn,
           topicName: topic,
-          partitionCount: 2,
+          partitionCount: TOPIC_PARTITIONS,
           replicationFactor: Math.min(2, this.subnets.subnetIds.length),
         });
         resource.applyRemovalPolicy(RemovalPolicy.DESTROY);
+        this.topics.add(resource);
       }
     }
 
@@ -110,6 +162,19 @@ export class MskCluster extends Construct implements ec2.IConnectable {
       installLatestAwsSdk: false,
     });
     this.bootstrapBrokers = brokers.getResponseField('BootstrapBrokerStringSaslIam');
+
+    if (this.serverless) {
+      const topics = new KafkaTopics(this, 'Topics', {
+        clusterArn: this.clusterArn,
+        bootstrapBrokers: this.bootstrapBrokers,
+        vpc: this.vpc,
+        subnets: this.subnets,
+        topicArns: topicNames.map((topic) => this.topicArn(topic)),
+        topics: topicNames.map((name) => ({ name, partitions: TOPIC_PARTITIONS, config: { 'retention.ms': String(RETENTION_HOURS * 3_600_000) } })),
+        allowClient: (scope, ruleId, client, description) => this.allowClient(scope, ruleId, client, description),
+      });
+      this.topics.add(topics.resource);
+    }
   }
 
   private kafkaArn(resource: 'topic' | 'group' | 'transactional-id', name: string, anyUuid = false): string {

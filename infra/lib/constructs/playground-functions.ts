@@ -120,6 +120,15 @@ export class PlaygroundFunctions extends Construct {
       this.auditor.addToRolePolicy(
         new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeClusterDynamicConfiguration'], resources: [cluster.clusterArn] }),
       );
+      // The generator produces without auto-creation, and the mapping reads an existing topic.
+      this.generator.node.addDependency(cluster.topics);
+      this.auditor.node.addDependency(cluster.topics);
+      // No `reportBatchItemFailures`/`bisectBatchOnError`/`retryAttempts` here, unlike the Kinesis
+      // mapping: for Amazon MSK and self-managed Kafka, Lambda offers these error-handling controls
+      // (FunctionResponseTypes: ReportBatchItemFailures) only in provisioned poller mode, which bills
+      // event poller units by the hour on top. The auditor returns no partial response for MSK
+      // batches: a transient error fails the whole batch, which Lambda redelivers, and arrivals are
+      // idempotent, so a redelivered batch does not change the audit.
       this.auditor.addEventSource(
         new sources.ManagedKafkaEventSource({
           clusterArn: cluster.clusterArn,

@@ -50,6 +50,8 @@ export class ApplicationStack extends Stack {
       // transactional-id grant; with `delivery.guarantee=EXACTLY_ONCE` pass its `transactional.id.prefix`.
       streams.cluster.grantProduce(role, KAFKA_TOPICS.output);
       streams.cluster.allowClient(this, 'ApplicationToKafka', this.application.securityGroup!, 'Managed Flink to MSK (IAM/TLS)');
+      // The job neither creates nor waits for its topics: start it only once they exist.
+      this.application.node.addDependency(streams.cluster.topics);
     }
     if (props.startApplication ?? true) {
       new StartApplication(this, 'Start', { application: this.application, triggers: [this.application.jar.assetHash] });
