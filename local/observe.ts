@@ -20,6 +20,9 @@ export interface StackView {
   readonly webUi: string;
 }
 
+/** How far back the live view audits: a long-running stack's view stays one bounded read a refresh. */
+export const VIEW_AUDIT_RANGE_MS = 60 * 60_000;
+
 /** The audit of the windows starting in [fromMs, toMs); by default every window since the stack started. */
 export async function auditStack(record: StackRecord, range: { fromMs?: number; toMs?: number } = {}): Promise<AuditSummary> {
   const doc = createDocumentClient({ endpoint: record.endpoints.dynamodb, region: record.region, credentials: LOCAL_CREDENTIALS });
@@ -28,7 +31,7 @@ export async function auditStack(record: StackRecord, range: { fromMs?: number; 
       ledgerTableName: record.tables.ledger,
       auditTableName: record.tables.audit,
       fromMs: range.fromMs ?? Date.parse(record.startedAt) - 60_000,
-      toMs: range.toMs ?? Date.now() + 3_600_000,
+      toMs: range.toMs ?? Date.now() + 60_000,
     });
   } finally {
     doc.destroy();
@@ -70,7 +73,7 @@ export async function observeStack(dirs: PlaygroundDirs, record: StackRecord): P
   const [overview, jobs, audit] = await Promise.all([
     rest.overview().catch(() => undefined),
     rest.jobs().catch(() => []),
-    auditStack(record).catch(() => undefined),
+    auditStack(record, { fromMs: Math.max(Date.parse(record.startedAt) - 60_000, Date.now() - VIEW_AUDIT_RANGE_MS) }).catch(() => undefined),
   ]);
   const job = jobs.find((j) => j.state === 'RUNNING' || j.state === 'RESTARTING' || j.state === 'INITIALIZING' || j.state === 'CREATED') ?? jobs[0];
   let ratesPerSecond: StackView['ratesPerSecond'] = {};
@@ -132,7 +135,7 @@ export function renderView(view: StackView, record: StackRecord, elapsedMs: numb
     `  rates        in ${rate(view.ratesPerSecond.in)}   out ${rate(view.ratesPerSecond.out)}`,
     `  checkpoint   ${checkpoint}`,
     audit
-      ? `  windows      exact ${audit.windows.exact}   wrong ${audit.windows.wrong}   missing ${audit.windows.missing}   pending ${audit.windows.pending}   duplicates ${audit.duplicates}`
+      ? `  windows${elapsedMs > VIEW_AUDIT_RANGE_MS ? ' (1 h)' : '      '} exact ${audit.windows.exact}   wrong ${audit.windows.wrong}   missing ${audit.windows.missing}   pending ${audit.windows.pending}   duplicates ${audit.duplicates}`
       : '  windows      (audit table not reachable)',
     `  latency      ${audit?.latencyMs.p50 == null ? '–' : `p50 ${audit.latencyMs.p50} ms   p99 ${audit.latencyMs.p99} ms`} (window end → result audited)`,
     `  memory       ${(view.memoryBytes / 2 ** 30).toFixed(2)} GiB across the stack's processes`,
