@@ -67,6 +67,9 @@ export class KafkaTopics extends Construct {
         minify: true,
         sourceMap: true,
         mainFields: ['module', 'main'],
+        // Bundle the signer's AWS SDK modules too, rather than rely on the runtime's copies: a missing
+        // or mismatched module there would fail every deploy.
+        externalModules: [],
         // ESM bundles of CommonJS dependencies (kafkajs) still call require().
         banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       },
