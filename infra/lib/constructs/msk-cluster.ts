@@ -60,7 +60,7 @@ export interface MskClusterProps {
 
 /**
  * An MSK cluster (provisioned: two small brokers; or serverless) with IAM authentication and TLS only,
- * its security group, its topics (provisioned) and its IAM bootstrap broker string.
+ * its security group, its topics (AWS::MSK::Topic, or Custom::KafkaTopics on serverless), its broker configuration (provisioned) and its IAM bootstrap broker string.
  */
 export class MskCluster extends Construct implements ec2.IConnectable {
   public readonly clusterArn: string;
