@@ -2,17 +2,20 @@ package com.example.playground.clickcount;
 
 import com.example.playground.clickcount.functions.BackpressureMap;
 import com.example.playground.clickcount.functions.ClickEventStatisticsCollector;
-import com.example.playground.clickcount.functions.ClickEventTimestampAssigner;
 import com.example.playground.clickcount.functions.CountingAggregator;
 import com.example.playground.clickcount.functions.PageKeySelector;
 import com.example.playground.clickcount.functions.ParseClickEvents;
 import com.example.playground.clickcount.records.ClickEvent;
 import com.example.playground.clickcount.records.ClickEventStatistics;
+import com.example.playground.clickcount.watermarks.ClickEventWatermarks;
+import com.example.playground.clickcount.watermarks.SplitOutputsOnAssignmentSource;
 import java.io.Serializable;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.connector.source.SourceSplit;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.WindowedStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -24,9 +27,17 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  * The ClickCountJob's dataflow, with source and sink injected so that tests run it on a MiniCluster.
  *
  * <pre>
- * ClickEvent Source → ClickEvent Parser → [ClickEvent Watermarks] → [Backpressure]
+ * ClickEvent Source → ClickEvent Parser → [Backpressure]
  *   → keyBy(page) → 15 s tumbling window → ClickEvent Counter → ClickEventStatistics Sink
  * </pre>
+ *
+ * <p>In event time the source assigns timestamps and generates watermarks per split (Kafka
+ * partition, Kinesis shard) with {@link ClickEventWatermarks}, each split's watermark output
+ * existing from its assignment ({@link SplitOutputsOnAssignmentSource}); the source emits the
+ * minimum over its non-idle splits. (The former "ClickEvent Watermarks" operator, uid
+ * {@code click-event-watermarks}, generated one watermark per source subtask after the parser, so
+ * a partition read far ahead of another made the other's clicks late. It had no state; the uid is
+ * retired and must not be reused.)
  *
  * <p>The uids below are part of the savepoint contract: never change them.
  */
@@ -38,14 +49,12 @@ public final class ClickCountPipeline {
 
     public static final String SOURCE_NAME = "ClickEvent Source";
     public static final String PARSER_NAME = "ClickEvent Parser";
-    public static final String WATERMARKS_NAME = "ClickEvent Watermarks";
     public static final String BACKPRESSURE_NAME = "Backpressure";
     public static final String COUNTER_NAME = "ClickEvent Counter";
     public static final String SINK_NAME = "ClickEventStatistics Sink";
 
     public static final String SOURCE_UID = "click-event-source";
     public static final String PARSER_UID = "click-event-parser";
-    public static final String WATERMARKS_UID = "click-event-watermarks";
     public static final String BACKPRESSURE_UID = "backpressure";
     public static final String COUNTER_UID = "click-event-counter";
     public static final String SINK_UID = "click-event-statistics-sink";
@@ -79,20 +88,15 @@ public final class ClickCountPipeline {
             Sink<ClickEventStatistics> sink,
             Options options) {
 
-        DataStream<ClickEvent> clicks = env.fromSource(source, WatermarkStrategy.noWatermarks(), SOURCE_NAME)
+        WatermarkStrategy<String> watermarks = options.eventTime()
+                ? new ClickEventWatermarks(OUT_OF_ORDERNESS, IDLENESS)
+                : WatermarkStrategy.noWatermarks();
+        DataStream<ClickEvent> clicks = env.fromSource(withSplitOutputsOnAssignment(source), watermarks, SOURCE_NAME,
+                        Types.STRING)
                 .uid(SOURCE_UID)
                 .process(options.parseFunction())
                 .name(PARSER_NAME)
                 .uid(PARSER_UID);
-
-        if (options.eventTime()) {
-            clicks = clicks.assignTimestampsAndWatermarks(WatermarkStrategy
-                            .<ClickEvent>forBoundedOutOfOrderness(OUT_OF_ORDERNESS)
-                            .withTimestampAssigner(new ClickEventTimestampAssigner())
-                            .withIdleness(IDLENESS))
-                    .name(WATERMARKS_NAME)
-                    .uid(WATERMARKS_UID);
-        }
 
         if (options.backpressure()) {
             clicks = clicks.map(new BackpressureMap()).name(BACKPRESSURE_NAME).uid(BACKPRESSURE_UID);
@@ -110,5 +114,10 @@ public final class ClickCountPipeline {
 
         statistics.sinkTo(sink).name(SINK_NAME).uid(SINK_UID);
         return statistics;
+    }
+
+    private static <SplitT extends SourceSplit, EnumChkT> Source<String, SplitT, EnumChkT> withSplitOutputsOnAssignment(
+            Source<String, SplitT, EnumChkT> source) {
+        return new SplitOutputsOnAssignmentSource<>(source);
     }
 }

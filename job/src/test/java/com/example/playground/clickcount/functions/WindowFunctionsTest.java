@@ -42,11 +42,6 @@ class WindowFunctionsTest {
     }
 
     @Test
-    void timestampAssignerUsesClickTime() {
-        assertThat(new ClickEventTimestampAssigner().extractTimestamp(new ClickEvent(42, "/news"), -1)).isEqualTo(42);
-    }
-
-    @Test
     void backpressureSlowsDownOnlyInEvenMinutes() throws Exception {
         assertThat(BackpressureMap.isSlowMinute(0)).isTrue();
         assertThat(BackpressureMap.isSlowMinute(60_000)).isFalse();

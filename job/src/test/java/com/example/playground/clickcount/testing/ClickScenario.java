@@ -22,15 +22,17 @@ import org.apache.flink.connector.datagen.source.GeneratorFunction;
  *
  * <p>The index range is cut into {@link #LANES} lanes of equal length (the data generator gives each
  * reader a contiguous range, so with parallelism 2 each reader walks one lane); every lane covers
- * the same event-time range, so the readers' watermarks advance together and no click is late.
+ * the same event-time range, so the readers' watermarks advance together and no click is late
+ * (unless a source reads one lane far ahead of another: see {@link SkewedSplitsSource}).
  * Within a lane, slot k is garbage (counted and dropped by the job) when {@code k % 100 == 99}, the
  * {@code fail} control record at {@link #controlSlot} in lane 0 when fault injection is on, and a
- * click otherwise. Every window of every page gets exactly {@code perLanePerWindow * LANES} clicks.
+ * click otherwise. Every window of every page gets exactly {@code perLanePerWindow * lanes} clicks.
  */
 public final class ClickScenario implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
+    /** Lanes of the default scenario: one per reader at parallelism 2. */
     public static final int LANES = 2;
     public static final long BASE = Timestamps.parse("2026-11-22T21:30:00.000Z");
     public static final long WINDOW = ClickCountPipeline.WINDOW_SIZE.toMillis();
@@ -43,6 +45,7 @@ public final class ClickScenario implements Serializable {
     private final int windows;
     private final long slotsPerLane;
     private final long controlSlot;
+    private final int lanes;
 
     /**
      * @param id unique per test, keys the frozen control record
@@ -51,7 +54,13 @@ public final class ClickScenario implements Serializable {
      * @param withControlRecord whether lane 0 carries a {@code fail} control record half-way
      */
     public ClickScenario(String id, int perLanePerWindow, int windows, boolean withControlRecord) {
+        this(id, perLanePerWindow, windows, withControlRecord, LANES);
+    }
+
+    /** As above with {@code lanes} lanes (e.g. one per split of a multi-split test source). */
+    public ClickScenario(String id, int perLanePerWindow, int windows, boolean withControlRecord, int lanes) {
         this.id = id;
+        this.lanes = lanes;
         this.perLanePerWindow = perLanePerWindow;
         this.windows = windows;
         long clicks = (long) Pages.ALL.size() * perLanePerWindow * windows;
@@ -65,7 +74,15 @@ public final class ClickScenario implements Serializable {
     }
 
     public long totalRecords() {
-        return slotsPerLane * LANES;
+        return slotsPerLane * lanes;
+    }
+
+    public int lanes() {
+        return lanes;
+    }
+
+    public long slotsPerLane() {
+        return slotsPerLane;
     }
 
     public String recordAt(long index) {
@@ -97,7 +114,7 @@ public final class ClickScenario implements Serializable {
         for (int w = 0; w < windows; w++) {
             for (String page : Pages.ALL) {
                 long start = BASE + w * WINDOW;
-                expected.add(new ClickEventStatistics(start, start + WINDOW, page, (long) perLanePerWindow * LANES));
+                expected.add(new ClickEventStatistics(start, start + WINDOW, page, (long) perLanePerWindow * lanes));
             }
         }
         return expected;

@@ -1,0 +1,84 @@
+package com.example.playground.clickcount.watermarks;
+
+import com.example.playground.clickcount.records.ClickEventJson;
+import com.example.playground.clickcount.records.InputRecord;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
+import org.apache.flink.api.common.eventtime.TimestampAssigner;
+import org.apache.flink.api.common.eventtime.TimestampAssignerSupplier;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.eventtime.WatermarksWithIdleness;
+
+/**
+ * The event-time {@link WatermarkStrategy} of the source, on the raw input lines.
+ *
+ * <p>Given to {@code fromSource}, split-aware readers (Kafka, our Kinesis reader, any
+ * {@code SourceReaderBase}) run one generator per partition / shard and the source emits the
+ * minimum over the splits that are not idle, so a partition read far ahead of another cannot push
+ * the other's clicks behind the watermark.
+ *
+ * <p>The event time of a line is the {@code timestamp} of the click it holds: the line is parsed
+ * here with {@link ClickEventJson#parse} (the same classification as the parser operator, which
+ * parses it a second time to count and emit it). A line that is not a valid click (garbage,
+ * control records) gets {@link #NO_EVENT_TIME} and is invisible to the watermark generator: it
+ * neither advances nor holds back the watermark, and it does not count as split activity for
+ * idleness.
+ */
+public final class ClickEventWatermarks implements WatermarkStrategy<String> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Timestamp of input lines that are no valid click. */
+    public static final long NO_EVENT_TIME = Long.MIN_VALUE;
+
+    private final Duration outOfOrderness;
+    private final Duration idleness;
+
+    public ClickEventWatermarks(Duration outOfOrderness, Duration idleness) {
+        this.outOfOrderness = outOfOrderness;
+        this.idleness = idleness;
+    }
+
+    @Override
+    public TimestampAssigner<String> createTimestampAssigner(TimestampAssignerSupplier.Context context) {
+        return (line, recordTimestamp) -> eventTime(line);
+    }
+
+    @Override
+    public WatermarkGenerator<String> createWatermarkGenerator(WatermarkGeneratorSupplier.Context context) {
+        return new ClicksOnly(new WatermarksWithIdleness<>(
+                new BoundedOutOfOrdernessWatermarks<>(outOfOrderness), idleness, context.getInputActivityClock()));
+    }
+
+    /** The click's timestamp, or {@link #NO_EVENT_TIME} for anything else. */
+    public static long eventTime(String line) {
+        return ClickEventJson.parse(line) instanceof InputRecord.Click click
+                ? click.event().getTimestamp()
+                : NO_EVENT_TIME;
+    }
+
+    /** Passes only records with an event time to the wrapped generator. */
+    static final class ClicksOnly implements WatermarkGenerator<String> {
+
+        private final WatermarkGenerator<String> delegate;
+
+        ClicksOnly(WatermarkGenerator<String> delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void onEvent(String event, long eventTimestamp, WatermarkOutput output) {
+            if (eventTimestamp != NO_EVENT_TIME) {
+                delegate.onEvent(event, eventTimestamp, output);
+            }
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            delegate.onPeriodicEmit(output);
+        }
+    }
+}
