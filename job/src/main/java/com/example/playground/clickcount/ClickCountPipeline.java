@@ -8,14 +8,12 @@ import com.example.playground.clickcount.functions.ParseClickEvents;
 import com.example.playground.clickcount.records.ClickEvent;
 import com.example.playground.clickcount.records.ClickEventStatistics;
 import com.example.playground.clickcount.watermarks.ClickEventWatermarks;
-import com.example.playground.clickcount.watermarks.SplitOutputsOnAssignmentSource;
 import java.io.Serializable;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.api.connector.source.SourceSplit;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.WindowedStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -32,9 +30,9 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  * </pre>
  *
  * <p>In event time the source assigns timestamps and generates watermarks per split (Kafka
- * partition, Kinesis shard) with {@link ClickEventWatermarks}, each split's watermark output
- * existing from its assignment ({@link SplitOutputsOnAssignmentSource}); the source emits the
- * minimum over its non-idle splits. (The former "ClickEvent Watermarks" operator, uid
+ * partition, Kinesis shard) with {@link ClickEventWatermarks} (Flink's source operator creates each
+ * split's watermark output when the split is assigned or restored); the source emits the minimum
+ * over its non-idle splits. (The former "ClickEvent Watermarks" operator, uid
  * {@code click-event-watermarks}, generated one watermark per source subtask after the parser, so
  * a partition read far ahead of another made the other's clicks late. It had no state; the uid is
  * retired and must not be reused.)
@@ -91,7 +89,7 @@ public final class ClickCountPipeline {
         WatermarkStrategy<String> watermarks = options.eventTime()
                 ? new ClickEventWatermarks(OUT_OF_ORDERNESS, IDLENESS)
                 : WatermarkStrategy.noWatermarks();
-        DataStream<ClickEvent> clicks = env.fromSource(withSplitOutputsOnAssignment(source), watermarks, SOURCE_NAME,
+        DataStream<ClickEvent> clicks = env.fromSource(source, watermarks, SOURCE_NAME,
                         Types.STRING)
                 .uid(SOURCE_UID)
                 .process(options.parseFunction())
@@ -114,10 +112,5 @@ public final class ClickCountPipeline {
 
         statistics.sinkTo(sink).name(SINK_NAME).uid(SINK_UID);
         return statistics;
-    }
-
-    private static <SplitT extends SourceSplit, EnumChkT> Source<String, SplitT, EnumChkT> withSplitOutputsOnAssignment(
-            Source<String, SplitT, EnumChkT> source) {
-        return new SplitOutputsOnAssignmentSource<>(source);
     }
 }
