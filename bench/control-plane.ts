@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateApplicationSnapshotCommand,
@@ -6,6 +8,8 @@ import {
   KinesisAnalyticsV2Client,
   type ApplicationDetail,
 } from '@aws-sdk/client-kinesis-analytics-v2';
+import { applicationsDir } from '../local/control-plane/server';
+import type { PlaygroundDirs } from '../local/paths';
 import { LOCAL_CREDENTIALS } from '../local/stack';
 import type { StackRecord } from '../local/stack-state';
 import { BenchStepError } from './stack';
@@ -21,6 +25,18 @@ export async function describe(client: KinesisAnalyticsV2Client, name: string): 
   return out.ApplicationDetail;
 }
 
+/** The control plane's record of why the application's last operation failed, if it kept one. */
+export function lastFailure(dirs: PlaygroundDirs, name: string): string | undefined {
+  const file = path.join(applicationsDir(dirs), `${name}.json`);
+  if (!existsSync(file)) return undefined;
+  try {
+    const state = JSON.parse(readFileSync(file, 'utf8')) as { lastFailure?: { message?: string } };
+    return state.lastFailure?.message?.split('\n').slice(0, 3).join(' ');
+  } catch {
+    return undefined;
+  }
+}
+
 /** Polls until the application reaches `status` (and `extra` holds); fails on a timeout or a fall back to READY. */
 export async function waitForStatus(
   client: KinesisAnalyticsV2Client,
@@ -28,6 +44,7 @@ export async function waitForStatus(
   status: 'RUNNING' | 'READY',
   timeoutMs: number,
   extra: () => Promise<boolean> = async () => true,
+  dirs?: PlaygroundDirs,
 ): Promise<void> {
   const started = Date.now();
   let last: string | undefined;
@@ -36,7 +53,8 @@ export async function waitForStatus(
     last = detail.ApplicationStatus;
     if (last === status && (await extra())) return;
     if (status === 'RUNNING' && last === 'READY' && Date.now() - started > 5_000) {
-      throw new BenchStepError(`application ${name} went back to READY instead of RUNNING`);
+      const cause = dirs ? lastFailure(dirs, name) : undefined;
+      throw new BenchStepError(`application ${name} went back to READY instead of RUNNING${cause ? `: ${cause}` : ''}`);
     }
     if (Date.now() - started > timeoutMs) throw new BenchStepError(`application ${name} did not reach ${status} within ${timeoutMs / 1000} s (it is ${last})`);
     await sleep(250);

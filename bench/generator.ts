@@ -18,6 +18,7 @@ import { KinesisStreamWriter } from '../lambdas/shared/kinesis-writer';
 import type { Ledger } from '../lambdas/shared/ledger';
 import type { StreamWriter } from '../lambdas/shared/stream-writer';
 import { playgroundDirs, repoRoot } from '../local/paths';
+import { LOCAL_CREDENTIALS } from '../local/stack';
 import { startKafka } from '../local/services/kafka';
 import { startKinesisMock } from '../local/services/kinesis-mock';
 import { freePortPair } from '../test/lambdas/support/ports';
@@ -107,7 +108,7 @@ export async function handlerBundleSizes(work: string): Promise<BundleSize[]> {
 export async function measureKinesisMock(logDir: string): Promise<GeneratorRate> {
   const kinesisMock = await startKinesisMock({ port: await freePortPair(), logDir, streams: [{ name: 'input', shards: 4 }] });
   try {
-    const client = createKinesisClient({ endpoint: kinesisMock.endpoint, region: kinesisMock.region });
+    const client = createKinesisClient({ endpoint: kinesisMock.endpoint, region: kinesisMock.region, credentials: LOCAL_CREDENTIALS });
     try {
       return await measureGenerator('kinesis-mock', new KinesisStreamWriter({ client, streamName: 'input' }), { eventsPerWindow: 500, windows: 2 });
     } finally {

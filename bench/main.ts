@@ -12,6 +12,9 @@ import { BENCH_USAGE, BenchUsageError, parseBenchArgs } from './args';
 import { formatJson, formatSummary, resultPaths } from './report';
 import { runBench } from './run';
 
+// The README states the Node.js requirement; the SDK's per-process reminder would only clutter the log.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const stacks = new Set<{ down(): Promise<void> }>();
 
 async function downAll(): Promise<void> {

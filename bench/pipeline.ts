@@ -74,12 +74,12 @@ export async function steadyLatency(record: StackRecord, seconds: number, log: (
   const toMs = fromMs + count * WINDOW_MS;
   log(`steady period: ${count} windows from ${toIso(fromMs)} (done about ${Math.round((toMs - Date.now()) / 1000)} s from now)`);
   await sleep(Math.max(0, toMs - Date.now()));
-  const deadline = Date.now() + 60_000;
-  let summary = await auditStack(record, { fromMs, toMs });
-  while (summary.windows.exact + summary.windows.wrong < count && Date.now() < deadline) {
-    await sleep(1_000);
-    summary = await auditStack(record, { fromMs, toMs });
-  }
+  // Results come a second or two after a window's end: wait for every window's six, for at most 30 s.
+  const deadline = Date.now() + 30_000;
+  const complete = async (): Promise<number> =>
+    completeWindows(await arrivalsSince(record, fromMs)).filter((w) => Date.parse(w.windowStart) < toMs).length;
+  while ((await complete()) < count && Date.now() < deadline) await sleep(1_000);
+  const summary = await auditStack(record, { fromMs, toMs });
   return {
     fromWindow: toIso(fromMs),
     toWindow: toIso(toMs),
@@ -127,7 +127,8 @@ export async function recovery(
   const parallelism = (await rest.job(job.jid)).vertices[0]?.parallelism ?? 1;
 
   // Mid-window: results of the previous window are out, the next ones not yet due.
-  const killAt = windowOf(Date.now()).start + WINDOW_MS + WINDOW_MS / 2;
+  let killAt = windowOf(Date.now()).start + WINDOW_MS / 2;
+  if (killAt < Date.now() + 500) killAt += WINDOW_MS;
   await sleep(Math.max(0, killAt - Date.now()));
   await cluster.killTaskManager(victim.id);
   const killedMs = Date.now();

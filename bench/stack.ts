@@ -13,8 +13,8 @@ export interface BenchStack {
   readonly record: StackRecord;
   /** `playground up --detach` until it returned. */
   readonly upSeconds: number;
-  /** `playground down`, then the temporary home is removed. Safe to call twice. */
-  down(): Promise<void>;
+  /** `playground down`, then the temporary home is removed (kept, with its logs, with `keepLogs`). Safe to call twice. */
+  down(keepLogs?: boolean): Promise<void>;
 }
 
 /** A step of the benchmark failed (the message says which and why). */
@@ -95,11 +95,12 @@ export async function startBenchStack(
   const dirs = playgroundDirs(home);
   seedCache(dirs);
   let downed: Promise<void> | undefined;
-  const down = (): Promise<void> =>
+  const down = (keepLogs = false): Promise<void> =>
     (downed ??= (async () => {
       await playground(['down', '--home', home], (line) => log(`  down: ${line}`), 180_000).catch(() => undefined);
       keepCache(dirs);
-      rmSync(home, { recursive: true, force: true });
+      if (keepLogs) log(`  a step failed: logs and state kept in ${home}`);
+      else rmSync(home, { recursive: true, force: true });
     })());
   register({ down });
   const ports = {
