@@ -21,7 +21,7 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
 
   --quick                 CI smoke run, under 5 minutes: ${QUICK_DEFAULTS.backlogEvents.toLocaleString('en-US')}-event backlog, ${QUICK_DEFAULTS.latencySeconds} s steady period, no Kinesis variant
                           (nor the generator against kinesis-mock)
-  --backlog <events>      events in the catch-up backlog (default ${QUICK_DEFAULTS.backlogEvents} quick, ${FULL_DEFAULTS.backlogEvents} full; 6000 to 30000000)
+  --backlog <events>      events in the catch-up backlog (default ${QUICK_DEFAULTS.backlogEvents} quick, ${FULL_DEFAULTS.backlogEvents} full; 18000 to 30000000: at least 3 windows)
   --latency-seconds <s>   steady period for the latency figures (default ${QUICK_DEFAULTS.latencySeconds} quick, ${FULL_DEFAULTS.latencySeconds} full; 30 to 3600)
   --kinesis               also run the Kinesis variant (kinesis-mock, 100 events/page/window); default in a full run
   --no-kinesis            skip the Kinesis variant
@@ -64,7 +64,7 @@ export function parseBenchArgs(argv: readonly string[], defaultOutDir: string): 
   if (values.out !== undefined && values.out.trim() === '') throw new BenchUsageError('--out expects a folder');
   return {
     quick,
-    backlogEvents: wholeNumber('--backlog', values.backlog, 6_000, 30_000_000) ?? defaults.backlogEvents,
+    backlogEvents: wholeNumber('--backlog', values.backlog, 18_000, 30_000_000) ?? defaults.backlogEvents,
     latencySeconds: wholeNumber('--latency-seconds', values['latency-seconds'], 30, 3_600) ?? defaults.latencySeconds,
     kinesis: values.kinesis ? true : values['no-kinesis'] ? false : defaults.kinesis,
     outDir: values.out ?? defaultOutDir,

@@ -31,7 +31,7 @@ const PAGES = 6;
 
 /** Windows of 6 pages × 1000 events that hold at least `events` events. */
 export function backlogWindows(events: number): number {
-  return Math.max(2, Math.ceil(events / (PAGES * EVENTS_PER_WINDOW)));
+  return Math.max(3, Math.ceil(events / (PAGES * EVENTS_PER_WINDOW)));
 }
 
 /**

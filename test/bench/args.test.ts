@@ -33,7 +33,7 @@ describe('parseBenchArgs', () => {
       outDir: '/tmp/r',
     });
     expect(parseBenchArgs(['--no-kinesis'], OUT)).toMatchObject({ quick: false, kinesis: false });
-    expect(parseBenchArgs(['--backlog=6000'], OUT)).toMatchObject({ backlogEvents: 6_000 });
+    expect(parseBenchArgs(['--backlog=18000'], OUT)).toMatchObject({ backlogEvents: 18_000 });
   });
 
   it('answers help for --help and -h', () => {
@@ -44,9 +44,9 @@ describe('parseBenchArgs', () => {
   it.each([
     [['--fast'], /--fast/],
     [['quick'], /quick/],
-    [['--backlog', 'many'], /--backlog expects a whole number from 6000 to 30000000, got 'many'/],
+    [['--backlog', 'many'], /--backlog expects a whole number from 18000 to 30000000, got 'many'/],
     [['--backlog', '1.5e6'], /--backlog expects a whole number/],
-    [['--backlog', '100'], /--backlog expects a whole number from 6000/],
+    [['--backlog', '6000'], /--backlog expects a whole number from 18000/],
     [['--backlog', '-300000'], /--backlog/],
     [['--latency-seconds', '10'], /--latency-seconds expects a whole number from 30 to 3600, got '10'/],
     [['--latency-seconds', '99999'], /--latency-seconds/],
