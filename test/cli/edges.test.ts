@@ -1,7 +1,7 @@
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { DescribeApplicationCommand, KinesisAnalyticsV2Client, ResourceNotFoundException, UpdateApplicationCommand } from '@aws-sdk/client-kinesis-analytics-v2';
-import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -188,11 +188,12 @@ describe('audit on AWS', () => {
   const sent = (windowStart: string): Record<string, unknown> => ({ windowStart, status: 'sent', eventsPerWindow: 1000, pages: 6 });
 
   it('prints the same JSON shape as up --report and exits 0 when nothing is wrong or missing', async () => {
-    dynamodb.on(ScanCommand, { TableName: 'ledger-table' }).resolves({ Items: [sent('2026-11-22T21:00:00.000Z')] });
-    dynamodb
-      .on(ScanCommand, { TableName: 'audit-table' })
-      .resolves({ Items: [{ windowStart: '2026-11-22T21:00:00.000Z', page: '#window', verdict: 'exact', reason: 'all pages 1000' }] });
+    // The query reads the ledger by key (BatchGet) and each generated window's audit partition (Query).
+    dynamodb.on(BatchGetCommand).resolves({ Responses: { 'ledger-table': [sent('2026-11-22T21:00:00.000Z')] } });
     dynamodb.on(QueryCommand).resolves({ Items: [] });
+    dynamodb
+      .on(QueryCommand, { TableName: 'audit-table', ExpressionAttributeValues: { ':w': '2026-11-22T21:00:00.000Z' } })
+      .resolves({ Items: [{ windowStart: '2026-11-22T21:00:00.000Z', page: '#window', verdict: 'exact', reason: 'all pages 1000' }] });
     const io = recordingIo();
 
     const code = await audit({ target: awsTarget, json: true, sinceMs: parseDuration('1h'), clock: { now: () => now } }, io);
@@ -203,11 +204,12 @@ describe('audit on AWS', () => {
       ['duplicates', 'events', 'finishedAt', 'latencyMs', 'malformed', 'nonExact', 'startedAt', 'streams', 'windows'].sort(),
     );
     expect(report).toMatchObject({ streams: 'kinesis', startedAt: '2026-11-22T20:30:00.000Z', finishedAt: '2026-11-22T21:30:00.000Z' });
+    expect(report).toMatchObject({ windows: { exact: 1, wrong: 0, missing: 0 } });
+    expect(dynamodb.commandCalls(ScanCommand)).toHaveLength(0);
   });
 
   it('lists the non-exact windows and exits 1 when a window is missing', async () => {
-    dynamodb.on(ScanCommand, { TableName: 'ledger-table' }).resolves({ Items: [sent('2026-11-22T21:00:00.000Z')] });
-    dynamodb.on(ScanCommand, { TableName: 'audit-table' }).resolves({ Items: [] });
+    dynamodb.on(BatchGetCommand).resolves({ Responses: { 'ledger-table': [sent('2026-11-22T21:00:00.000Z')] } });
     dynamodb.on(QueryCommand).resolves({ Items: [] });
     const io = recordingIo();
 
