@@ -1,3 +1,4 @@
+import { LOCAL_ESM_BUNDLING } from '../bundling';
 import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -61,17 +62,10 @@ export class KafkaTopics extends Construct {
       vpcSubnets: { subnets: props.subnets.subnets },
       environment: { NODE_OPTIONS: '--enable-source-maps' },
       bundling: {
-        forceDockerBundling: false,
-        format: nodejs.OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        mainFields: ['module', 'main'],
+        ...LOCAL_ESM_BUNDLING,
         // Bundle the signer's AWS SDK modules too, rather than rely on the runtime's copies: a missing
         // or mismatched module there would fail every deploy.
         externalModules: [],
-        // ESM bundles of CommonJS dependencies (kafkajs) still call require().
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       },
     });
     props.allowClient(this, 'HandlerToKafka', this.handler.connections.securityGroups[0], 'topic custom resource to MSK (IAM/TLS)');

@@ -1,3 +1,4 @@
+import { LOCAL_ESM_BUNDLING } from '../bundling';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -178,16 +179,7 @@ export class PlaygroundFunctions extends Construct {
       architecture: lambda.Architecture.ARM_64,
       logGroup,
       tracing: lambda.Tracing.DISABLED,
-      bundling: {
-        forceDockerBundling: false,
-        format: nodejs.OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        mainFields: ['module', 'main'],
-        // ESM bundles of CommonJS dependencies (kafkajs) still call require().
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      },
+      bundling: LOCAL_ESM_BUNDLING,
       ...rest,
       environment: { NODE_OPTIONS: '--enable-source-maps', ...environment },
     });
