@@ -3,14 +3,19 @@
  * the broker's raw rate, end-to-end latency, control-plane operations, recovery from a killed
  * TaskManager, generator rate and handler bundles) and writes `bench/results/<date>.json` with a
  * markdown summary beside it. Every stack runs in a temporary home on free ports and is taken down
- * at the end, on failure and on Ctrl-C.
+ * at the end, on failure and on Ctrl-C. `--target aws` reads the same figures, where they exist, of
+ * a deployed playground (bench/aws.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../local/paths';
-import { BENCH_USAGE, BenchUsageError, parseBenchArgs } from './args';
-import { formatJson, formatSummary, resultPaths } from './report';
-import { runBench } from './run';
+import { UsageError } from '../cli/io';
+import { resolveTarget } from '../cli/target';
+import { BENCH_USAGE, BenchUsageError, parseBenchArgs, type AwsBenchOptions } from './args';
+import { runAwsBench } from './aws';
+import { formatAwsSummary, formatJson, formatSummary, resultPaths } from './report';
+import { gitCommit, runBench } from './run';
+import { BenchStepError } from './stack';
 
 // The README states the Node.js requirement; the SDK's per-process reminder would only clutter the log.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -48,24 +53,57 @@ async function main(): Promise<number> {
   }
   const started = Date.now();
   const stamp = (): string => `[${String(Math.round((Date.now() - started) / 1000)).padStart(4)} s]`;
+  const log = (line: string): void => console.log(`${stamp()} ${line}`);
+  if (options.target === 'aws') return benchAws(options, log);
   console.log(
     `${stamp()} benchmark (${options.quick ? 'quick' : 'full'}): backlog ${options.backlogEvents.toLocaleString('en-US')} events, ` +
       `steady period ${options.latencySeconds} s, Kinesis variant ${options.kinesis ? 'on' : 'off'}`,
   );
   try {
-    const result = await runBench(options, { log: (line) => console.log(`${stamp()} ${line}`), register: (stack) => stacks.add(stack) });
-    const files = resultPaths(options.outDir, result.date, result.mode);
-    mkdirSync(options.outDir, { recursive: true });
-    writeFileSync(files.json, formatJson(result));
-    const summary = formatSummary(result);
-    writeFileSync(files.markdown, summary);
-    console.log(`\n${summary}`);
-    console.log(`wrote ${path.relative(process.cwd(), files.json)} and ${path.relative(process.cwd(), files.markdown)}`);
+    const result = await runBench(options, { log, register: (stack) => stacks.add(stack) });
+    write(options.outDir, resultPaths(options.outDir, result.date, result.mode), formatJson(result), formatSummary(result));
     console.log(`the ${result.mode} run took ${(result.durationSeconds / 60).toFixed(1)} min`);
     return result.errors.length > 0 ? 1 : 0;
   } finally {
     await downAll();
   }
+}
+
+async function benchAws(options: AwsBenchOptions, log: (line: string) => void): Promise<number> {
+  let target;
+  try {
+    target = resolveTarget({ target: 'aws', app: options.app, outputs: options.outputs });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`npm run bench: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+  log(
+    `benchmark (aws): ${target.applicationName}${target.region ? ` in ${target.region}` : ''}, the last ${options.minutes} min` +
+      `${options.operations ? '; then snapshot, injected failure, stop, start, scale and back on the deployed application' : ' (read only)'}`,
+  );
+  let result;
+  try {
+    result = await runAwsBench(options, target, { log, gitCommit });
+  } catch (error) {
+    if (error instanceof BenchStepError) {
+      console.error(`npm run bench: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+  write(options.outDir, resultPaths(options.outDir, result.date, 'aws'), formatJson(result), formatAwsSummary(result));
+  return result.errors.length > 0 ? 1 : 0;
+}
+
+function write(outDir: string, files: { json: string; markdown: string }, json: string, summary: string): void {
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(files.json, json);
+  writeFileSync(files.markdown, summary);
+  console.log(`\n${summary}`);
+  console.log(`wrote ${path.relative(process.cwd(), files.json)} and ${path.relative(process.cwd(), files.markdown)}`);
 }
 
 // Exit explicitly: a TaskManager started by the recovery step leaves a child handle behind.

@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../lambdas/shared/clients';
+import { WINDOW_READ_CONCURRENCY } from '../lambdas/shared/audit';
+import { createDocumentClient, type ClientOptions } from '../lambdas/shared/clients';
+import { mapConcurrently, queryAll } from '../lambdas/shared/dynamodb-reads';
 import { VERDICT_SORT_KEY } from '../lambdas/shared/tables';
-import { toIso, WINDOW_MS, windowOf } from '../lambdas/shared/windows';
+import { toIso, WINDOW_MS, windowOf, windowStartsIn } from '../lambdas/shared/windows';
 import { attachFlinkCluster } from '../local/flink/cluster';
 import { FlinkRestClient } from '../local/flink/rest';
 import { auditStack } from '../local/observe';
@@ -22,28 +23,37 @@ export interface Arrival {
   readonly latencyMs: number;
 }
 
-/** Every result recorded for the windows starting at or after `fromMs`. */
-export async function arrivalsSince(record: StackRecord, fromMs: number): Promise<Arrival[]> {
-  const doc = createDocumentClient({ endpoint: record.endpoints.dynamodb, region: record.region, credentials: LOCAL_CREDENTIALS });
+/** Where the auditor's results are read: a DynamoDB endpoint (local or AWS) and the audit table. */
+export interface AuditSource {
+  readonly client: ClientOptions;
+  readonly auditTable: string;
+}
+
+/** The local stack's DynamoDB Local and audit table. */
+export function localAuditSource(record: StackRecord): AuditSource {
+  return { client: { endpoint: record.endpoints.dynamodb, region: record.region, credentials: LOCAL_CREDENTIALS }, auditTable: record.tables.audit };
+}
+
+/**
+ * Every result recorded for the windows starting in `[fromMs, toMs)`: one Query per window (window
+ * starts are deterministic), as the audit query does — no Scan, so it costs the same on AWS.
+ */
+export async function arrivalsSince(source: AuditSource, fromMs: number, toMs: number = Date.now() + WINDOW_MS): Promise<Arrival[]> {
+  const doc = createDocumentClient(source.client);
   try {
+    const perWindow = await mapConcurrently(windowStartsIn(fromMs, toMs), WINDOW_READ_CONCURRENCY, (start) =>
+      queryAll(doc, {
+        TableName: source.auditTable,
+        KeyConditionExpression: 'windowStart = :w',
+        ExpressionAttributeValues: { ':w': toIso(start) },
+        ConsistentRead: true,
+      }),
+    );
     const arrivals: Arrival[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await doc.send(
-        new ScanCommand({
-          TableName: record.tables.audit,
-          FilterExpression: 'windowStart >= :from AND page <> :verdict',
-          ExpressionAttributeValues: { ':from': toIso(fromMs), ':verdict': VERDICT_SORT_KEY },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of out.Items ?? []) {
-        if (typeof item.arrivedAt !== 'string' || typeof item.latencyMs !== 'number') continue;
-        arrivals.push({ windowStart: String(item.windowStart), page: String(item.page), arrivedAtMs: Date.parse(item.arrivedAt), latencyMs: item.latencyMs });
-      }
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+    for (const item of perWindow.flat()) {
+      if (item.page === VERDICT_SORT_KEY || typeof item.arrivedAt !== 'string' || typeof item.latencyMs !== 'number') continue;
+      arrivals.push({ windowStart: String(item.windowStart), page: String(item.page), arrivedAtMs: Date.parse(item.arrivedAt), latencyMs: item.latencyMs });
+    }
     return arrivals;
   } finally {
     doc.destroy();
@@ -77,7 +87,7 @@ export async function steadyLatency(record: StackRecord, seconds: number, log: (
   // Results come a second or two after a window's end: wait for every window's six, for at most 30 s.
   const deadline = Date.now() + 30_000;
   const complete = async (): Promise<number> =>
-    completeWindows(await arrivalsSince(record, fromMs)).filter((w) => Date.parse(w.windowStart) < toMs).length;
+    completeWindows(await arrivalsSince(localAuditSource(record), fromMs, toMs)).filter((w) => Date.parse(w.windowStart) < toMs).length;
   while ((await complete()) < count && Date.now() < deadline) await sleep(1_000);
   const summary = await auditStack(record, { fromMs, toMs });
   return {
@@ -90,16 +100,29 @@ export async function steadyLatency(record: StackRecord, seconds: number, log: (
   };
 }
 
+/** The arrival of the first result after `sinceMs` (a failure), if one arrived yet. */
+export async function firstArrivalAfter(source: AuditSource, sinceMs: number): Promise<number | undefined> {
+  const later = (await arrivalsSince(source, windowOf(sinceMs).start - WINDOW_MS)).filter((a) => a.arrivedAtMs > sinceMs);
+  return later.length > 0 ? Math.min(...later.map((a) => a.arrivedAtMs)) : undefined;
+}
+
 /** Waits until a whole window that ended after `sinceMs` arrived with every result under `thresholdMs`. */
-export async function waitCaughtUp(record: StackRecord, sinceMs: number, thresholdMs: number, timeoutMs: number): Promise<number | undefined> {
+export async function waitCaughtUp(source: AuditSource, sinceMs: number, thresholdMs: number, timeoutMs: number): Promise<number | undefined> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const windows = completeWindows(await arrivalsSince(record, windowOf(sinceMs).start));
+    const windows = completeWindows(await arrivalsSince(source, windowOf(sinceMs).start));
     const good = windows.find((w) => Date.parse(w.windowStart) + WINDOW_MS > sinceMs && w.maxLatencyMs <= thresholdMs);
     if (good) return good.lastArrivalMs;
     await sleep(1_000);
   }
   return undefined;
+}
+
+/** Sleeps until the middle of a window: the previous window's results are out, the next ones not yet due. */
+export async function untilMidWindow(): Promise<void> {
+  let at = windowOf(Date.now()).start + WINDOW_MS / 2;
+  if (at < Date.now() + 500) at += WINDOW_MS;
+  await sleep(Math.max(0, at - Date.now()));
 }
 
 async function jobUp(rest: FlinkRestClient, jobId: string): Promise<boolean> {
@@ -118,6 +141,7 @@ export async function recovery(
   options: { readonly downForSeconds: number; readonly thresholdMs: number; readonly timeoutMs: number; readonly log: (line: string) => void },
 ): Promise<RecoveryFigures> {
   const { log } = options;
+  const source = localAuditSource(record);
   const rest = new FlinkRestClient(record.endpoints.flinkRestUrl, 10_000);
   const job = (await rest.jobs()).find((j) => j.state === 'RUNNING');
   if (!job) throw new BenchStepError('no RUNNING job to fail');
@@ -126,10 +150,7 @@ export async function recovery(
   if (!victim) throw new BenchStepError('no live TaskManager to kill');
   const parallelism = (await rest.job(job.jid)).vertices[0]?.parallelism ?? 1;
 
-  // Mid-window: results of the previous window are out, the next ones not yet due.
-  let killAt = windowOf(Date.now()).start + WINDOW_MS / 2;
-  if (killAt < Date.now() + 500) killAt += WINDOW_MS;
-  await sleep(Math.max(0, killAt - Date.now()));
+  await untilMidWindow();
   await cluster.killTaskManager(victim.id);
   const killedMs = Date.now();
   log(`killed ${victim.id} (pid ${victim.pid}, SIGKILL); replacement in ${options.downForSeconds} s`);
@@ -151,16 +172,13 @@ export async function recovery(
       log(`  job RUNNING again ${((jobRunningMs - killedMs) / 1000).toFixed(1)} s after the kill`);
     }
     if (outputMs === undefined) {
-      const later = (await arrivalsSince(record, windowOf(killedMs).start - WINDOW_MS)).filter((a) => a.arrivedAtMs > killedMs);
-      if (later.length > 0) {
-        outputMs = Math.min(...later.map((a) => a.arrivedAtMs));
-        log(`  output resumed ${((outputMs - killedMs) / 1000).toFixed(1)} s after the kill`);
-      }
+      outputMs = await firstArrivalAfter(source, killedMs);
+      if (outputMs !== undefined) log(`  output resumed ${((outputMs - killedMs) / 1000).toFixed(1)} s after the kill`);
     }
     await sleep(500);
   }
   await replacement;
-  const caughtUpMs = await waitCaughtUp(record, killedMs, options.thresholdMs, Math.max(0, deadline - Date.now()));
+  const caughtUpMs = await waitCaughtUp(source, killedMs, options.thresholdMs, Math.max(0, deadline - Date.now()));
   if (caughtUpMs) log(`  caught up ${((caughtUpMs - killedMs) / 1000).toFixed(1)} s after the kill`);
   const after = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : (ms - killedMs) / 1000);
   return {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { AwsBenchResult } from './aws';
 import type { BundleSize, GeneratorRate } from './generator';
 
 /** End-to-end latency (window end → result at the auditor) over the windows of a steady period. */
@@ -104,15 +105,16 @@ export interface BenchResult {
 
 /**
  * `bench/results/2026-11-22.json` and `.md` for a full run on that (UTC) date; a quick run writes
- * `2026-11-22-quick.json` and `.md`, so a CI smoke run never overwrites a full run's figures.
+ * `2026-11-22-quick.json` and `.md`, so a CI smoke run never overwrites a full run's figures, and a
+ * run against AWS `2026-11-22-aws.json` and `.md`.
  */
-export function resultPaths(outDir: string, date: string, mode: 'quick' | 'full'): { readonly json: string; readonly markdown: string } {
+export function resultPaths(outDir: string, date: string, mode: 'quick' | 'full' | 'aws'): { readonly json: string; readonly markdown: string } {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) throw new RangeError(`not a YYYY-MM-DD date: '${date}'`);
-  const base = path.join(outDir, mode === 'quick' ? `${date}-quick` : date);
+  const base = path.join(outDir, mode === 'full' ? date : `${date}-${mode}`);
   return { json: `${base}.json`, markdown: `${base}.md` };
 }
 
-export function formatJson(result: BenchResult): string {
+export function formatJson(result: BenchResult | AwsBenchResult): string {
   return `${JSON.stringify(result, null, 2)}\n`;
 }
 
@@ -211,11 +213,83 @@ export function formatSummary(result: BenchResult): string {
   for (const rate of [result.generator.kafka, result.generator.kinesisMock]) {
     if (rate) lines.push(`| ${rate.stream} | ${num(rate.eventsPerSecond)} | ${num(rate.events)} |`);
   }
-  lines.push('', '| handler | bundle, @aws-sdk external | everything bundled |', '|---|---:|---:|');
+  lines.push(...bundleAndErrorLines(result));
+  return `${lines.join('\n')}\n`;
+}
+
+function bundleAndErrorLines(result: Pick<BenchResult, 'bundles' | 'errors'>): string[] {
+  const lines = ['', '| handler | bundle, @aws-sdk external | everything bundled |', '|---|---:|---:|'];
   for (const b of result.bundles) lines.push(`| ${b.handler} | ${kib(b.sdkExternalBytes)} | ${kib(b.allBundledBytes)} |`);
   if (result.errors.length > 0) {
     lines.push('', '## Errors', '');
     for (const error of result.errors) lines.push(`- ${error}`);
   }
+  return lines;
+}
+
+/** The markdown summary of a `--target aws` run. */
+export function formatAwsSummary(result: AwsBenchResult): string {
+  const { application: a, job, auditor } = result;
+  const value = (figure: { value: number | null } | undefined, digits = 0): string => num(figure?.value, digits);
+  const table = auditor.table;
+  const ops = result.operations;
+  const lagUnit = job.lagMaximum?.metric === 'records_lag_max' ? 'records' : 'ms';
+  const lines = [
+    `# Benchmark ${result.date} (aws)`,
+    '',
+    `Application ${a.name} in ${a.region ?? 'the default region'} (${a.runtime ?? '?'}, ${a.streams ?? '?'} streams, ${a.status ?? '?'}, parallelism ${a.parallelism ?? '?'}` +
+      `${a.parallelismPerKpu ? `, ${a.parallelismPerKpu} per KPU` : ''}); figures over ${result.period.minutes} min, ${result.period.from} – ${result.period.to}. ` +
+      `Run took ${num(result.durationSeconds / 60, 1)} min${result.gitCommit ? `, commit ${result.gitCommit.slice(0, 12)}` : ''}.`,
+    '',
+    '## The job (CloudWatch, AWS/KinesisAnalytics)',
+    '',
+    '| figure | value |',
+    '|---|---:|',
+    `| records in per second, average / maximum | ${value(job.recordsInPerSecondAverage, 1)} / ${value(job.recordsInPerSecondMaximum, 1)} |`,
+    `| records out per second, average / maximum | ${value(job.recordsOutPerSecondAverage, 1)} / ${value(job.recordsOutPerSecondMaximum, 1)} |`,
+    `| lag, maximum (${job.lagMaximum?.metric ?? '–'}) | ${value(job.lagMaximum)} ${lagUnit} |`,
+    `| restarts in the period (fullRestarts) | ${num(result.restartsInPeriod)} |`,
+    `| downtime, maximum | ${value(job.downtimeMaximum)} ms |`,
+    `| last checkpoint duration, maximum | ${value(job.lastCheckpointDurationMaximum)} ms |`,
+    `| last checkpoint size, maximum | ${value(job.lastCheckpointSizeMaximum)} bytes |`,
+    `| failed checkpoints, maximum / late records dropped, maximum | ${value(job.failedCheckpointsMaximum)} / ${value(job.lateRecordsDropped)} |`,
+    `| KPUs, maximum | ${value(job.kpusMaximum)} |`,
+    `| CPU utilisation, average / maximum | ${value(job.cpuUtilizationAverage)} / ${value(job.cpuUtilizationMaximum)} % |`,
+    `| heap utilisation, maximum | ${value(job.heapMemoryUtilizationMaximum)} % |`,
+    '',
+    '## End-to-end latency and windows (the auditor)',
+    '',
+    '| source | p50 | p99 | windows |',
+    '|---|---:|---:|---|',
+    table
+      ? `| audit table (every result) | ${ms(table.latencyMs.p50)} | ${ms(table.latencyMs.p99)} | ${table.windows.exact} exact, ${table.windows.wrong} wrong, ${table.windows.missing} missing, ${table.windows.pending} pending; ${table.duplicates} duplicates |`
+      : '| audit table | – | – | not read (see errors) |',
+    `| CloudWatch (EndToEndLatency, WindowsExact/Wrong/Missing) | ${ms(auditor.metrics.latencyP50?.value)} | ${ms(auditor.metrics.latencyP99?.value)} | ${value(auditor.metrics.windowsExact)} exact, ${value(auditor.metrics.windowsWrong)} wrong, ${value(auditor.metrics.windowsMissing)} missing |`,
+    '',
+    `Generator: ${num(result.generator.eventsSent)} events sent in the period (${num(result.generator.eventsPerSecond, 1)} events/s).`,
+    '',
+    '## Operations (kinesisanalyticsv2, the plays\' own functions)',
+    '',
+  ];
+  if (ops) {
+    const r = ops.recovery;
+    lines.push(
+      '| operation | seconds |',
+      '|---|---:|',
+      `| snapshot (CreateApplicationSnapshot → READY) | ${secs(ops.snapshotSeconds)} |`,
+      `| stop (StopApplication → READY, with snapshot) | ${secs(ops.stopSeconds)} |`,
+      `| start from snapshot (StartApplication → RUNNING) | ${secs(ops.startFromSnapshotSeconds)} |`,
+      `| scale ${ops.scale ? `${ops.scale.from} → ${ops.scale.to}` : '–'} (UpdateApplication → RUNNING) | ${secs(ops.scale?.seconds)} |`,
+      `| scale back ${ops.scale ? `${ops.scale.to} → ${ops.scale.from}` : '–'} | ${secs(ops.scale?.backSeconds)} |`,
+      `| injected failure → output resumed | ${secs(r?.outputResumedAfterSeconds)} |`,
+      `| injected failure → caught up (a whole window under ${num(r?.caughtUpThresholdMs)} ms) | ${secs(r?.caughtUpAfterSeconds)} |`,
+    );
+  } else {
+    lines.push('not taken (run with --operations to time them on the deployed application)');
+  }
+  lines.push('', '## Not measured on AWS', '');
+  for (const reason of result.notMeasured) lines.push(`- ${reason}`);
+  lines.push('', '## Handler bundles');
+  lines.push(...bundleAndErrorLines(result));
   return `${lines.join('\n')}\n`;
 }

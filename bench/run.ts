@@ -23,7 +23,7 @@ const KAFKA_EVENTS_PER_WINDOW = 1000;
 const KINESIS_EVENTS_PER_WINDOW = 100;
 const REPLACEMENT_AFTER_SECONDS = 10;
 
-function gitCommit(): string | undefined {
+export function gitCommit(): string | undefined {
   try {
     return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {

@@ -8,6 +8,7 @@ import {
   KinesisAnalyticsV2Client,
   StartApplicationCommand,
 } from '@aws-sdk/client-kinesis-analytics-v2';
+import { SERVICE_NAMES } from '../lambdas/shared/observability';
 import { AUDIT_TABLE, createTableInput, LEDGER_TABLE } from '../lambdas/shared/tables';
 import { applicationsDir, startControlPlane } from './control-plane/server';
 import { LocalStackError } from './errors';
@@ -163,7 +164,7 @@ export async function startStack(
       args: [...tsxImport, path.join(import.meta.dirname, 'functions', 'auditor-host.ts')],
       env: {
         ...baseEnv,
-        POWERTOOLS_SERVICE_NAME: 'auditor',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.auditor,
         PLAYGROUND_OUTPUT_TOPIC: LOCAL_NAMES.output,
         PLAYGROUND_SWEEP_MS: '30000',
         ...(streams.outputArn ? { PLAYGROUND_OUTPUT_STREAM_ARN: streams.outputArn } : {}),
@@ -178,7 +179,7 @@ export async function startStack(
       args: [...tsxImport, path.join(import.meta.dirname, 'functions', 'generator-host.ts')],
       env: {
         ...baseEnv,
-        POWERTOOLS_SERVICE_NAME: 'generator',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.generator,
         INPUT_TOPIC: LOCAL_NAMES.input,
         INPUT_STREAM_NAME: LOCAL_NAMES.input,
         EVENTS_PER_WINDOW: String(options.eventsPerWindow),

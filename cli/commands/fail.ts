@@ -49,6 +49,21 @@ export function controlRecord(clock: Pick<Clock, 'now'> = realClock): ControlRec
   return { control: 'fail', id: randomUUID(), issuedAt: new Date(clock.now()).toISOString() };
 }
 
+/** Writes the control record to the target's input stream; the job fails once when it reads it. */
+export async function writeControlRecord(target: PlayTarget, clock: Pick<Clock, 'now'> = realClock): Promise<{ record: ControlRecord; where: string }> {
+  if (!target.input) {
+    throw new PlayError('no input stream known to write the control record to: deploy with --outputs-file cdk-outputs.json (InputStreamName or BootstrapBrokers)');
+  }
+  const record = controlRecord(clock);
+  const writer = createStreamWriter(target.input, target.kinesis ?? {});
+  try {
+    await writer.write([{ partitionKey: `control-${record.id}`, data: JSON.stringify(record) }]);
+  } finally {
+    await writer.close();
+  }
+  return { record, where: target.input.kind === 'kafka' ? `topic ${target.input.topic}` : `stream ${target.input.streamName}` };
+}
+
 async function numRestarts(rest: FlinkRestClient, jobId: string): Promise<number> {
   const metrics = await rest.jobMetrics(jobId, ['numRestarts']);
   return Number(metrics.find((m) => m.id === 'numRestarts')?.value ?? 0);
@@ -141,17 +156,7 @@ export async function fail(options: FailOptions, io: Io): Promise<number> {
       const replacement = await startReplacementTaskManager(target.local.dirs, victim.slots);
       io.out(`[${seconds(clock.now() - started).padStart(7)}] started ${replacement.id} (pid ${replacement.pid}, ${replacement.slots} slot(s)); the job recovers from its last checkpoint`);
     } else {
-      if (!target.input) {
-        throw new PlayError('no input stream known to write the control record to: deploy with --outputs-file cdk-outputs.json (InputStreamName or BootstrapBrokers)');
-      }
-      const record = controlRecord(clock);
-      const writer = createStreamWriter(target.input, target.kinesis ?? {});
-      try {
-        await writer.write([{ partitionKey: `control-${record.id}`, data: JSON.stringify(record) }]);
-      } finally {
-        await writer.close();
-      }
-      const where = target.input.kind === 'kafka' ? `topic ${target.input.topic}` : `stream ${target.input.streamName}`;
+      const { record, where } = await writeControlRecord(target, clock);
       io.out(`wrote control record ${record.id} (issuedAt ${record.issuedAt}) to ${where}; the job fails once and recovers from its last checkpoint`);
       if (!rest || !job) {
         io.out(`watch the restart with: playground metrics fullRestarts uptime --app ${target.applicationName}`);

@@ -3,6 +3,8 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
 /** CloudWatch namespace of every metric the functions publish (EMF). */
 export const METRICS_NAMESPACE = 'ManagedFlinkPlayground';
+/** `POWERTOOLS_SERVICE_NAME` (the metrics' `service` dimension) of the generator, and of the auditor and the sweep (one service). */
+export const SERVICE_NAMES = { generator: 'generator', auditor: 'auditor' } as const;
 
 /** The subset of Powertools `Metrics` the domain code uses, so tests can pass a recorder. */
 export interface MetricSink {

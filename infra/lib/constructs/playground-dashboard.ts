@@ -3,7 +3,7 @@ import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { PlaygroundStreams } from '../streams';
-import { METRICS_NAMESPACE, SERVICE_NAMES } from './playground-functions';
+import { METRICS_NAMESPACE, SERVICE_NAMES } from '../../../lambdas/shared/observability';
 
 export interface PlaygroundDashboardProps {
   readonly streams: PlaygroundStreams;

@@ -13,10 +13,7 @@ import { acknowledge, MANAGED_POLICY } from '../nag';
 import { join } from 'node:path';
 import { KAFKA_GROUPS, KAFKA_TOPICS, type PlaygroundStreams } from '../streams';
 
-/** The CloudWatch namespace of the generator's and auditor's EMF metrics. */
-export const METRICS_NAMESPACE = 'ManagedFlinkPlayground';
-/** `POWERTOOLS_SERVICE_NAME` of the generator, and of the auditor and the sweep (one service). */
-export const SERVICE_NAMES = { generator: 'generator', auditor: 'auditor' } as const;
+import { METRICS_NAMESPACE, SERVICE_NAMES } from '../../../lambdas/shared/observability';
 
 export interface PlaygroundFunctionsProps {
   /** The repository root (handlers under `lambdas/`, `package-lock.json`). */
