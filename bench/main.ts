@@ -106,5 +106,5 @@ function write(outDir: string, files: { json: string; markdown: string }, json: 
   console.log(`wrote ${path.relative(process.cwd(), files.json)} and ${path.relative(process.cwd(), files.markdown)}`);
 }
 
-// Exit explicitly: a TaskManager started by the recovery step leaves a child handle behind.
+// Exit explicitly with the run's code, without waiting for any handle a failed step may have left open.
 process.exit(await main());

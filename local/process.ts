@@ -19,6 +19,12 @@ export interface ProcessSpec {
   readonly ready?: () => Promise<boolean>;
   /** @default 120000 */
   readonly readyTimeoutMs?: number;
+  /**
+   * Let this Node process exit while the child runs on: for a short-lived CLI that starts a process
+   * of a stack another process owns (a TaskManager of the daemon's Flink cluster). `stop()` then
+   * polls for the end instead of waiting for the exit event. @default false
+   */
+  readonly unref?: boolean;
 }
 
 /** A started process: its pid, its exit, and how to stop it. */
@@ -65,6 +71,15 @@ export async function startProcess(spec: ProcessSpec): Promise<RunningProcess> {
   void exited.then(() => {
     hasExited = true;
   });
+  if (spec.unref) child.unref();
+  // An unref'd child's exit event alone would not keep Node running until it comes: poll instead.
+  const ended = async (): Promise<void> => {
+    if (spec.unref) {
+      while (!hasExited && isAlive(spawned)) await sleep(50);
+    } else {
+      await exited;
+    }
+  };
   const running: RunningProcess = {
     name: spec.name,
     pid: spawned,
@@ -74,10 +89,10 @@ export async function startProcess(spec: ProcessSpec): Promise<RunningProcess> {
     stop: async (graceMs = 15_000) => {
       if (hasExited) return;
       signalGroup(spawned, 'SIGTERM');
-      const ended = await Promise.race([exited.then(() => true), sleep(graceMs).then(() => false)]);
-      if (!ended) {
+      const stopped = await Promise.race([ended().then(() => true), sleep(graceMs).then(() => false)]);
+      if (!stopped) {
         signalGroup(spawned, 'SIGKILL');
-        await exited;
+        await ended();
       }
     },
   };

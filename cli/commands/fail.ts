@@ -1,10 +1,6 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { createStreamWriter } from '../../lambdas/shared/writers';
-import { attachFlinkCluster, type TaskManagerProcess } from '../../local/flink/cluster';
-import { repoRoot, type PlaygroundDirs } from '../../local/paths';
+import { attachFlinkCluster } from '../../local/flink/cluster';
 import type { FlinkRestClient } from '../../local/flink/rest';
 import { UsageError, type Io } from '../io';
 import { intIn } from '../options';
@@ -91,31 +87,6 @@ async function awaitRecovery(rest: FlinkRestClient, jobId: string, before: numbe
   }
 }
 
-/**
- * Starts a TaskManager in the local cluster from a short-lived helper process. The TaskManager runs
- * in its own process group and outlives the helper; starting it from this process would leave a
- * child handle that keeps the CLI from exiting.
- */
-async function startReplacementTaskManager(dirs: PlaygroundDirs, slots: number): Promise<TaskManagerProcess> {
-  const module = (file: string): string => JSON.stringify(path.join(repoRoot, file));
-  const script = [
-    `import { attachFlinkCluster } from ${module('local/flink/cluster.ts')};`,
-    `const tm = await attachFlinkCluster(${JSON.stringify(dirs)}).addTaskManager(${slots});`,
-    'process.stdout.write(JSON.stringify(tm));',
-    'process.exit(0);',
-  ].join('\n');
-  try {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: repoRoot,
-      timeout: 240_000,
-    });
-    return JSON.parse(stdout) as TaskManagerProcess;
-  } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr ?? '';
-    throw new PlayError(`could not start a new TaskManager: ${stderr.trim().split('\n').slice(-3).join(' ') || (error as Error).message}`, { cause: error });
-  }
-}
-
 async function restoredCheckpoint(rest: FlinkRestClient, jobId: string): Promise<string> {
   const stats = await rest.checkpoints(jobId).catch(() => undefined);
   const restored = stats?.latest.restored;
@@ -153,7 +124,9 @@ export async function fail(options: FailOptions, io: Io): Promise<number> {
         io.out(`[${seconds(clock.now() - started).padStart(7)}] job ${state}; ${Math.ceil((restartAt - clock.now()) / 1000)} s until the new TaskManager`);
         await clock.sleep(Math.min(5_000, restartAt - clock.now()));
       }
-      const replacement = await startReplacementTaskManager(target.local.dirs, victim.slots);
+      const replacement = await cluster.addTaskManager(victim.slots).catch((error: unknown) => {
+        throw new PlayError(`could not start a new TaskManager: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}`, { cause: error });
+      });
       io.out(`[${seconds(clock.now() - started).padStart(7)}] started ${replacement.id} (pid ${replacement.pid}, ${replacement.slots} slot(s)); the job recovers from its last checkpoint`);
     } else {
       const { record, where } = await writeControlRecord(target, clock);

@@ -291,6 +291,8 @@ class LocalFlinkCluster implements FlinkCluster {
       logFile: path.join(this.javaOptions.logsDir, `${id}.log`),
       ready: async () => (await this.rest.taskManagers()).some((tm) => tm.id === id),
       readyTimeoutMs: this.readyTimeoutMs,
+      // An attached cluster belongs to another process (the daemon): its TaskManagers outlive this one.
+      unref: this.jobManager === undefined,
     });
     this.processes.set(id, process);
     const tm = { id, pid: process.pid, slots, logFile: process.logFile, startedAt: new Date().toISOString() };
@@ -306,7 +308,7 @@ class LocalFlinkCluster implements FlinkCluster {
     const process = this.processes.get(id);
     if (kill) {
       signalGroup(tm.pid, 'SIGKILL');
-      // poll rather than await `exited`: the child is unref'd and must not be what keeps Node alive
+      // poll rather than await `exited`: the TaskManager may be another process's child
       while (isAlive(tm.pid)) await sleep(50);
     } else if (process) {
       await process.stop(15_000);
