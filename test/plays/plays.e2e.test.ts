@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { UpReport } from '../../cli/commands/up';
 import { WINDOW_MS } from '../../lambdas/shared/windows';
 import { applicationsDir, ApplicationStore } from '../../local/control-plane';
@@ -59,7 +59,9 @@ async function awaitWindowAudited(start: number, timeoutMs = 4 * minute): Promis
     });
     if (summary && summary.windows.pending === 0 && summary.windows.exact + summary.windows.wrong + summary.windows.missing > 0) return Date.now();
     if (Date.now() > deadline) {
-      throw new Error(`window ${new Date(start).toISOString()} was not audited within ${timeoutMs} ms (last error: ${String(lastError)})`, { cause: lastError });
+      // Whether the generator sent the window (events) and which results arrived (latency) tells the generator from the job.
+      const seen = summary ? `windows ${JSON.stringify(summary.windows)}, events generated ${summary.events.generated}, latency ${JSON.stringify(summary.latencyMs)}` : 'no summary';
+      throw new Error(`window ${new Date(start).toISOString()} was not audited within ${timeoutMs} ms (${seen}; last error: ${String(lastError)})`, { cause: lastError });
     }
     await sleep(1_000);
   }
@@ -92,7 +94,23 @@ async function restoredFrom(jid: string): Promise<string> {
   return normalize((await rest.checkpoints(jid)).latest.restored?.external_path);
 }
 
+/** Set when the set-up or a play fails: the stack's home (logs, data) is then kept for a look. */
+let failed = false;
+
+afterEach((context) => {
+  if (context.task.result?.state === 'fail') failed = true;
+});
+
 beforeAll(async () => {
+  try {
+    await startStack();
+  } catch (error) {
+    failed = true;
+    throw error;
+  }
+}, 12 * minute);
+
+async function startStack(): Promise<void> {
   const ports = { flink: await freePort(), kafka: await freePort(), dynamodb: await freePort(), controlPlane: await freePort() };
   const started = Date.now();
   // prettier-ignore
@@ -109,12 +127,13 @@ beforeAll(async () => {
   rest = new FlinkRestClient(record.endpoints.flinkRestUrl, 10_000);
   // the pipeline produces before the plays begin
   await awaitWindowAudited(windowStart(Date.now()) + WINDOW_MS);
-}, 12 * minute);
+}
 
 afterAll(async () => {
   // Whatever happened, leave no process behind.
   await runCli(['down', '--home', home], { timeoutMs: 3 * minute });
-  rmSync(home, { recursive: true, force: true });
+  if (failed) console.log(`kept the stack's home for a look at its logs: ${path.join(home, 'logs')}`);
+  else rmSync(home, { recursive: true, force: true });
   const lines = Object.entries(durations).map(([name, ms]) => `  ${name.padEnd(36)} ${(ms / 1000).toFixed(1)} s`);
   console.log(`play durations (local stack, Kafka, ${os.cpus().length} cores):\n${lines.join('\n')}`);
 }, 4 * minute);
