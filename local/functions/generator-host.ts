@@ -3,17 +3,17 @@
  * schedule with EventBridge's event shape, as the schedule rule does on AWS.
  *
  * Configuration (environment, set by the local stack): the generator's own variables (see
- * lambdas/shared/config.ts) plus PLAYGROUND_SCHEDULE_MS (the schedule's period) and AWS_REGION.
+ * lambdas/shared/config.ts) plus PLAYGROUND_SCHEDULE_MS (the schedule's period),
+ * PLAYGROUND_SCHEDULE_START_MS (when the schedule was created; see localSchedule) and AWS_REGION.
  * On SIGTERM it stops at once: a window in flight stays `claimed` in the ledger, never `sent`, so
  * the auditor does not expect it.
  */
-import { lambdaContext, scheduledEvent } from './lambda-shapes';
+import { lambdaContext, localSchedule, scheduledEvent } from './lambda-shapes';
 
-const periodMs = Number(process.env.PLAYGROUND_SCHEDULE_MS ?? '60000');
+const { firstMs: first, periodMs } = localSchedule(process.env, Date.now());
 const region = process.env.AWS_REGION ?? 'us-east-1';
 const { handler } = await import('../../lambdas/generator');
 
-const first = Date.now();
 let tick = 0;
 let timer: NodeJS.Timeout | undefined;
 

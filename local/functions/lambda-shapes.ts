@@ -39,6 +39,34 @@ export function scheduledEvent(timeMs: number, region: string, rule: string): Sc
   };
 }
 
+/** When a local schedule rule was created and how often it fires. */
+export interface LocalSchedule {
+  readonly firstMs: number;
+  readonly periodMs: number;
+}
+
+/**
+ * The schedule a local function host runs on, from PLAYGROUND_SCHEDULE_START_MS (set by the stack
+ * when it spawns the host: the instant the rule exists, as at deploy time on AWS) and
+ * PLAYGROUND_SCHEDULE_MS. The host's own start-up (Node, tsx, the handler's imports) can take
+ * seconds on a busy machine; anchoring the first invocation at the spawn instant, not at the end
+ * of that start-up, keeps the first window the one that follows `up`, as EventBridge's event time
+ * does for a cold Lambda.
+ */
+export function localSchedule(env: NodeJS.ProcessEnv, nowMs: number, defaultPeriodMs = 60_000): LocalSchedule {
+  const number = (name: string, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} must be a whole number of milliseconds, got '${raw}'`);
+    return value;
+  };
+  const periodMs = number('PLAYGROUND_SCHEDULE_MS', defaultPeriodMs);
+  if (periodMs === 0) throw new Error('PLAYGROUND_SCHEDULE_MS must be greater than 0');
+  const firstMs = number('PLAYGROUND_SCHEDULE_START_MS', nowMs);
+  return { firstMs: Math.min(firstMs, nowMs), periodMs };
+}
+
 /** One Kafka record as the MSK event source mapping hands it over. */
 export interface KafkaRecordIn {
   readonly topic: string;

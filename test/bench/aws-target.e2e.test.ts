@@ -1,16 +1,15 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsBenchResult } from '../../bench/aws';
 import { WINDOW_MS } from '../../lambdas/shared/windows';
 import { auditStack } from '../../local/observe';
-import { playgroundDirs, repoRoot } from '../../local/paths';
+import { playgroundDirs } from '../../local/paths';
 import { freePort } from '../../local/process';
 import { readStackRecord, type StackRecord } from '../../local/stack-state';
-import { runCli, type CliResult } from '../support/cli';
+import { runBench, runCli } from '../support/cli';
+import { TestHomes } from '../support/homes';
 
 /**
  * `npm run bench -- --target aws --operations` end to end, with the AWS code path pointed at the
@@ -20,32 +19,13 @@ import { runCli, type CliResult } from '../support/cli';
  * port, and its two reads must be the only errors.
  */
 const minute = 60_000;
-const home = mkdtempSync(path.join(os.tmpdir(), 'playground-bench-aws-'));
+const homes = new TestHomes();
+const home = homes.create('playground-bench-aws-');
 const dirs = playgroundDirs(home);
 const outDir = path.join(home, 'results');
 let record: StackRecord;
 
-function runBench(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'bench', 'main.ts'), ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGINT'), 10 * minute);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-beforeAll(async () => {
+beforeAll(() => homes.guard(async () => {
   const ports = { flink: await freePort(), kinesis: await freePort(), dynamodb: await freePort(), controlPlane: await freePort() };
   // prettier-ignore
   const up = await runCli(
@@ -57,11 +37,11 @@ beforeAll(async () => {
   const found = readStackRecord(dirs);
   if (!found) throw new Error('no stack record after up');
   record = found;
-}, 12 * minute);
+}), 12 * minute);
 
 afterAll(async () => {
   await runCli(['down', '--home', home], { timeoutMs: 3 * minute });
-  rmSync(home, { recursive: true, force: true });
+  homes.release();
 }, 4 * minute);
 
 describe('npm run bench -- --target aws --operations, against the local stack', () => {
@@ -90,7 +70,10 @@ describe('npm run bench -- --target aws --operations, against the local stack', 
       AWS_ENDPOINT_URL_CLOUDWATCH: `http://127.0.0.1:${closedPort}`,
     };
 
-    const run = await runBench(['--target', 'aws', '--minutes', '5', '--operations', '--outputs', outputs, '--out', outDir], env);
+    const run = await runBench(['--target', 'aws', '--minutes', '5', '--operations', '--outputs', outputs, '--out', outDir], {
+      env: { ...process.env, ...env },
+      timeoutMs: 10 * minute,
+    });
 
     const log = `${run.stdout}\n${run.stderr}`;
     expect(run.code, log).toBe(1); // the CloudWatch reads fail, and only they

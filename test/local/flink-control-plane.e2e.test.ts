@@ -11,8 +11,7 @@ import {
   UpdateApplicationCommand,
   type ApplicationStatus,
 } from '@aws-sdk/client-kinesis-analytics-v2';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,9 +20,11 @@ import { startFlinkCluster, type FlinkCluster } from '../../local/flink/cluster'
 import { freePort } from '../../local/process';
 import { jobJarPath, playgroundDirs, type PlaygroundDirs } from '../../local/paths';
 import { startKafka, type LocalKafka } from '../../local/services/kafka';
+import { TestHomes } from '../support/homes';
 
 const name = 'click-count';
 const minute = 60_000;
+const homes = new TestHomes();
 
 describe('the local control plane on a real Flink cluster and Kafka broker', () => {
   let home: string;
@@ -34,9 +35,9 @@ describe('the local control plane on a real Flink cluster and Kafka broker', () 
   let client: KinesisAnalyticsV2Client;
   let store: ApplicationStore;
 
-  beforeAll(async () => {
+  beforeAll(() => homes.guard(async () => {
     if (!existsSync(jobJarPath)) throw new Error(`${jobJarPath} is missing: build it with mvn -f job/pom.xml -B -q package -DskipTests`);
-    home = mkdtempSync(path.join(tmpdir(), 'playground-e2e-'));
+    home = homes.create('playground-e2e-');
     // a throw-away home, but the shared classpath cache, so Maven resolves once per machine
     dirs = { ...playgroundDirs(home), cache: playgroundDirs().cache };
     // a copy of the jar, so a rebuild of job/ while the test runs cannot hand Flink a half-written file
@@ -68,14 +69,14 @@ describe('the local control plane on a real Flink cluster and Kafka broker', () 
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
     store = new ApplicationStore(applicationsDir(dirs));
-  }, 15 * minute);
+  }), 15 * minute);
 
   afterAll(async () => {
     client?.destroy();
     await plane?.close().catch((error: unknown) => console.error(error));
     await cluster?.stop().catch((error: unknown) => console.error(error));
     await kafka?.stop().catch((error: unknown) => console.error(error));
-    if (home) rmSync(home, { recursive: true, force: true });
+    homes.release();
   }, 5 * minute);
 
   async function statusOf(): Promise<ApplicationStatus | undefined> {

@@ -1,20 +1,18 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { UpReport } from '../../cli/commands/up';
 import { freePort, tcpOpen } from '../../local/process';
 import { runCli } from '../support/cli';
+import { TestHomes } from '../support/homes';
 
-const homes: string[] = [];
+const homes = new TestHomes();
 
 afterAll(async () => {
   // Whatever happened, leave no process behind.
-  for (const home of homes) {
-    await runCli(['down', '--home', home], { timeoutMs: 180_000 });
-    rmSync(home, { recursive: true, force: true });
-  }
-});
+  for (const home of homes.all) await runCli(['down', '--home', home], { timeoutMs: 180_000 });
+  homes.release();
+}, 4 * 60_000);
 
 describe('playground up --duration', () => {
   it.each([
@@ -24,8 +22,7 @@ describe('playground up --duration', () => {
     'runs the whole pipeline on $streams, audits every closed window exact, and stops everything',
     async ({ streams, eventsPerWindow, portOption }) => {
       // Prepare: a home and ports of our own, so a playground the user runs is not disturbed.
-      const home = mkdtempSync(path.join(os.tmpdir(), `playground-e2e-${streams}-`));
-      homes.push(home);
+      const home = homes.create(`playground-e2e-${streams}-`);
       const ports = { flink: await freePort(), streams: await freePort(), dynamodb: await freePort(), controlPlane: await freePort() };
       const reportFile = path.join(home, 'report.json');
 

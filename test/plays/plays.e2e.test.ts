@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UpReport } from '../../cli/commands/up';
 import { WINDOW_MS } from '../../lambdas/shared/windows';
 import { applicationsDir, ApplicationStore } from '../../local/control-plane';
@@ -12,12 +10,14 @@ import { playgroundDirs } from '../../local/paths';
 import { freePort } from '../../local/process';
 import { readStackRecord, type StackRecord } from '../../local/stack-state';
 import { runCli, type CliResult } from '../support/cli';
+import { TestHomes } from '../support/homes';
 
 /**
  * The plays of the original Operations Playground, each one `playground` command on ONE local stack
  * (Kafka), each followed by the auditor's verdict: no window wrong, none missing, over the whole run.
  */
-const home = mkdtempSync(path.join(os.tmpdir(), 'playground-plays-'));
+const homes = new TestHomes();
+const home = homes.create('playground-plays-');
 const dirs = playgroundDirs(home);
 const minute = 60_000;
 const durations: Record<string, number> = {};
@@ -94,21 +94,7 @@ async function restoredFrom(jid: string): Promise<string> {
   return normalize((await rest.checkpoints(jid)).latest.restored?.external_path);
 }
 
-/** Set when the set-up or a play fails: the stack's home (logs, data) is then kept for a look. */
-let failed = false;
-
-afterEach((context) => {
-  if (context.task.result?.state === 'fail') failed = true;
-});
-
-beforeAll(async () => {
-  try {
-    await startStack();
-  } catch (error) {
-    failed = true;
-    throw error;
-  }
-}, 12 * minute);
+beforeAll(() => homes.guard(startStack), 12 * minute);
 
 async function startStack(): Promise<void> {
   const ports = { flink: await freePort(), kafka: await freePort(), dynamodb: await freePort(), controlPlane: await freePort() };
@@ -132,8 +118,7 @@ async function startStack(): Promise<void> {
 afterAll(async () => {
   // Whatever happened, leave no process behind.
   await runCli(['down', '--home', home], { timeoutMs: 3 * minute });
-  if (failed) console.log(`kept the stack's home for a look at its logs: ${path.join(home, 'logs')}`);
-  else rmSync(home, { recursive: true, force: true });
+  homes.release();
   const lines = Object.entries(durations).map(([name, ms]) => `  ${name.padEnd(36)} ${(ms / 1000).toFixed(1)} s`);
   console.log(`play durations (local stack, Kafka, ${os.cpus().length} cores):\n${lines.join('\n')}`);
 }, 4 * minute);
