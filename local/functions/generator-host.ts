@@ -16,16 +16,28 @@ const { handler } = await import('../../lambdas/generator');
 
 let tick = 0;
 let timer: NodeJS.Timeout | undefined;
+/**
+ * Invocations run one after the other. When the host falls behind (the machine stalled it, a
+ * laptop slept), the overdue invocation waits for the one still sending: run side by side, both
+ * would send the past slices of their windows at once, the next window's clicks could reach the
+ * job before the last ones of the window before, and the watermark would drop those as late.
+ */
+let previous: Promise<void> = Promise.resolve();
 
 function invoke(): void {
-  const scheduled = first + tick * periodMs;
+  const event = scheduledEvent(first + tick * periodMs, region, 'generator-schedule');
   tick += 1;
-  handler(scheduledEvent(scheduled, region, 'generator-schedule'), lambdaContext('generator'))
-    .then((result) => process.stdout.write(`${JSON.stringify({ level: 'INFO', message: 'invocation done', result })}\n`))
-    .catch((error: unknown) =>
-      process.stdout.write(`${JSON.stringify({ level: 'ERROR', message: 'invocation failed', error: String(error) })}\n`),
-    );
+  previous = previous.then(() =>
+    handler(event, lambdaContext('generator')).then(
+      (result) => log({ level: 'INFO', message: 'invocation done', result }),
+      (error: unknown) => log({ level: 'ERROR', message: 'invocation failed', error: String(error) }),
+    ),
+  );
   timer = setTimeout(invoke, Math.max(0, first + tick * periodMs - Date.now()));
+}
+
+function log(line: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
 process.once('SIGTERM', () => {
