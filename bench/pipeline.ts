@@ -4,7 +4,7 @@ import { createDocumentClient, type ClientOptions } from '../lambdas/shared/clie
 import { mapConcurrently, queryAll } from '../lambdas/shared/dynamodb-reads';
 import { VERDICT_SORT_KEY } from '../lambdas/shared/tables';
 import { toIso, WINDOW_MS, windowOf, windowStartsIn } from '../lambdas/shared/windows';
-import { attachFlinkCluster } from '../local/flink/cluster';
+import { awaitNewTaskManager, SupervisorClient } from '../local/supervisor-api';
 import { FlinkRestClient } from '../local/flink/rest';
 import { auditStack } from '../local/observe';
 import type { PlaygroundDirs } from '../local/paths';
@@ -145,21 +145,20 @@ export async function recovery(
   const rest = new FlinkRestClient(record.endpoints.flinkRestUrl, 10_000);
   const job = (await rest.jobs()).find((j) => j.state === 'RUNNING');
   if (!job) throw new BenchStepError('no RUNNING job to fail');
-  const cluster = attachFlinkCluster(dirs);
-  const victim = cluster.taskManagers().find((tm) => tm.alive);
-  if (!victim) throw new BenchStepError('no live TaskManager to kill');
+  const supervisor = new SupervisorClient(record.endpoints.supervisor);
+  const known = new Set((await rest.taskManagers()).map((tm) => tm.id));
   const parallelism = (await rest.job(job.jid)).vertices[0]?.parallelism ?? 1;
 
   await untilMidWindow();
-  await cluster.killTaskManager(victim.id);
+  const { victim } = await supervisor.killTaskManager({ replaceAfterMs: options.downForSeconds * 1000 });
+  known.add(victim.id);
   const killedMs = Date.now();
   log(`killed ${victim.id} (pid ${victim.pid}, SIGKILL); replacement in ${options.downForSeconds} s`);
 
   let jobRunningMs: number | undefined;
   let wentDown = false;
   const replacement = (async () => {
-    await sleep(options.downForSeconds * 1000);
-    const tm = await cluster.addTaskManager();
+    const tm = await awaitNewTaskManager(rest, known, options.timeoutMs);
     log(`  replacement ${tm.id} registered ${((Date.now() - killedMs) / 1000).toFixed(1)} s after the kill`);
   })();
   let outputMs: number | undefined;

@@ -1,7 +1,9 @@
 /**
- * The local stack's supervisor process, started (detached) by `playground up`: it starts every part
- * of the stack, keeps `.playground/state/stack.json` up to date, and on SIGTERM or SIGINT stops
- * everything it started. Its only argument is a JSON SupervisorArgs.
+ * The local stack's supervisor process, started (detached) by `playground up`: the one owner of the
+ * stack's processes. It starts every part of the stack, replaces a process that ends by itself,
+ * serves the API through which other commands ask it to act on them (local/supervisor-api.ts),
+ * keeps `.playground/state/stack.json` up to date, and on SIGTERM or SIGINT stops everything it
+ * started. Its only argument is a JSON SupervisorArgs.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -28,7 +30,7 @@ async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     if (stack) {
-      writeStackRecord(dirs, { ...stack.record, status: 'stopping' });
+      writeStackRecord(dirs, { ...stack.record(), status: 'stopping' });
       await stack.stop();
     }
     removeStackRecord(dirs);
@@ -41,10 +43,16 @@ process.on('SIGTERM', () => void shutdown(0));
 process.on('SIGINT', () => void shutdown(0));
 
 try {
-  stack = await startStack(dirs, args.options, (message) => send({ type: 'progress', message }));
+  stack = await startStack(dirs, args.options, {
+    env: process.env,
+    progress: (message) => send({ type: 'progress', message }),
+    onRecordChange: (record) => {
+      if (!stopping) writeStackRecord(dirs, record);
+    },
+  });
   if (stopping) await shutdown(0);
-  writeStackRecord(dirs, stack.record);
-  send({ type: 'ready', record: stack.record });
+  writeStackRecord(dirs, stack.record());
+  send({ type: 'ready', record: stack.record() });
 } catch (error) {
   send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
   await shutdown(1);

@@ -19,12 +19,12 @@ export interface ProcessSpec {
   readonly ready?: () => Promise<boolean>;
   /** @default 120000 */
   readonly readyTimeoutMs?: number;
-  /**
-   * Let this Node process exit while the child runs on: for a short-lived CLI that starts a process
-   * of a stack another process owns (a TaskManager of the daemon's Flink cluster). `stop()` then
-   * polls for the end instead of waiting for the exit event. @default false
-   */
-  readonly unref?: boolean;
+}
+
+/** How a process ended: its exit code, or the signal that ended it. */
+export interface ProcessExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
 }
 
 /** A started process: its pid, its exit, and how to stop it. */
@@ -34,6 +34,10 @@ export interface RunningProcess {
   readonly logFile: string;
   /** Settles with the exit code (or null when killed by a signal) once the process ends. */
   readonly exited: Promise<number | null>;
+  /** Settles with the exit code and signal once the process ends. */
+  readonly ended: Promise<ProcessExit>;
+  /** True once the process has ended. */
+  hasExited(): boolean;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process has ended. */
   stop(graceMs?: number): Promise<void>;
   /** Sends a signal to the whole process group (the process and anything it started). */
@@ -66,33 +70,29 @@ export async function startProcess(spec: ProcessSpec): Promise<RunningProcess> {
       reject(new ProcessStartError(spec.name, `could not be started (${error.message})`, spec.logFile, '')),
     );
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let hasExited = false;
-  void exited.then(() => {
-    hasExited = true;
-  });
-  if (spec.unref) child.unref();
-  // An unref'd child's exit event alone would not keep Node running until it comes: poll instead.
-  const ended = async (): Promise<void> => {
-    if (spec.unref) {
-      while (!hasExited && isAlive(spawned)) await sleep(50);
-    } else {
-      await exited;
-    }
-  };
+  const ended = new Promise<ProcessExit>((resolve) =>
+    child.once('exit', (code, signal) => {
+      hasExited = true;
+      resolve({ code, signal });
+    }),
+  );
+  const exited = ended.then((exit) => exit.code);
   const running: RunningProcess = {
     name: spec.name,
     pid: spawned,
     logFile: spec.logFile,
     exited,
+    ended,
+    hasExited: () => hasExited,
     signal: (sig) => signalGroup(spawned, sig),
     stop: async (graceMs = 15_000) => {
       if (hasExited) return;
       signalGroup(spawned, 'SIGTERM');
-      const stopped = await Promise.race([ended().then(() => true), sleep(graceMs).then(() => false)]);
+      const stopped = await Promise.race([ended.then(() => true), sleep(graceMs).then(() => false)]);
       if (!stopped) {
         signalGroup(spawned, 'SIGKILL');
-        await ended();
+        await ended;
       }
     },
   };

@@ -49,13 +49,15 @@ export interface StackRecord {
   readonly endpoints: {
     readonly flinkRestUrl: string;
     readonly controlPlane: string;
+    /** The supervisor's API (local/supervisor-api.ts): how other processes ask it to act on the stack's processes. */
+    readonly supervisor: string;
     readonly dynamodb: string;
     readonly kafka?: string;
     readonly kinesis?: string;
   };
   readonly tables: { readonly ledger: string; readonly audit: string };
   readonly streamNames: { readonly input: string; readonly output: string };
-  /** Every process the supervisor started that is not part of the Flink cluster record. */
+  /** Every process the supervisor started that is not part of the Flink cluster record (current pids). */
   readonly processes: readonly { readonly name: string; readonly pid: number; readonly logFile: string }[];
   readonly logsDir: string;
 }

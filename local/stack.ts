@@ -12,13 +12,16 @@ import { SERVICE_NAMES } from '../lambdas/shared/observability';
 import { AUDIT_TABLE, createTableInput, LEDGER_TABLE } from '../lambdas/shared/tables';
 import { applicationsDir, startControlPlane } from './control-plane/server';
 import { LocalStackError } from './errors';
+import { appendStackEvent, stackEventsFile } from './events';
 import { startFlinkCluster, type FlinkCluster } from './flink/cluster';
 import type { PlaygroundDirs } from './paths';
-import { startProcess, type RunningProcess } from './process';
+import { startProcess } from './process';
 import { startDynamoDbLocal } from './services/dynamodb-local';
 import { startKafka } from './services/kafka';
-import { startKinesisMock } from './services/kinesis-mock';
+import { startKinesisMock, type LocalKinesis } from './services/kinesis-mock';
 import type { StackOptions, StackRecord } from './stack-state';
+import { ProcessSupervisor, type RestartPolicy } from './supervisor';
+import { startSupervisorApi } from './supervisor-api';
 
 /** Names of the local stack's resources (the CDK app generates its own on AWS). */
 export const LOCAL_NAMES = {
@@ -36,82 +39,151 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local
 
 /** A running local stack and how to take it down. */
 export interface RunningStack {
-  readonly record: StackRecord;
+  /** What other processes need to find the stack (its pids change when the supervisor replaces a process). */
+  record(): StackRecord;
   /** Stops everything, newest first. */
   stop(): Promise<void>;
+}
+
+export interface StackStartOptions {
+  /** The environment the supervisor was started with; every process of the stack gets it, with the emulators' credentials. */
+  readonly env: NodeJS.ProcessEnv;
+  readonly progress: (message: string) => void;
+  /** Called whenever the record changes (a process was replaced). */
+  readonly onRecordChange?: (record: StackRecord) => void;
+}
+
+/** Restart delay of the stack's services (a few seconds, as MSF replaces its processes). */
+const SERVICE_RESTART_MS = 1_000;
+
+/** The one environment of every process of the stack: AWS SDK clients (the job's, the hosts') talk to the emulators. */
+export function stackEnvironment(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...base,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_REGION: LOCAL_REGION,
+  };
+  delete env.AWS_PROFILE;
+  delete env.AWS_SESSION_TOKEN;
+  return env;
 }
 
 /**
  * Starts the whole local playground: DynamoDB Local with the tables, Kafka or kinesis-mock with
  * the streams, the Flink cluster, the control plane, the application (created and started through
  * the control plane with the real SDK client, as a user would), then the auditor and generator
- * function hosts. Every `.playground/data` and `.playground/state` of a previous run is removed
- * first: each `up` starts from empty streams, tables and snapshots.
+ * function hosts — every process with the same environment, and each supervised: one that ends by
+ * itself is replaced (see README, "What the supervisor replaces"). Every `.playground/data` and
+ * `.playground/state` of a previous run is removed first: each `up` starts from empty streams,
+ * tables and snapshots.
  */
-export async function startStack(
-  dirs: PlaygroundDirs,
-  options: StackOptions,
-  progress: (message: string) => void,
-): Promise<RunningStack> {
+export async function startStack(dirs: PlaygroundDirs, options: StackOptions, start: StackStartOptions): Promise<RunningStack> {
+  const { progress } = start;
   rmSync(dirs.data, { recursive: true, force: true });
   rmSync(applicationsDir(dirs), { recursive: true, force: true });
+  rmSync(stackEventsFile(dirs), { force: true });
+  const env = stackEnvironment(start.env);
   const stoppers: (() => Promise<void>)[] = [];
-  const processes: RunningProcess[] = [];
+  let current: StackRecord | undefined;
+  const supervisor = new ProcessSupervisor(dirs, () => {
+    if (!current) return;
+    current = { ...current, processes: supervisedProcesses() };
+    start.onRecordChange?.(current);
+  });
+  const supervisedProcesses = (): StackRecord['processes'] =>
+    supervisor.processes().map((p) => ({ name: p.name, pid: p.pid, logFile: p.logFile }));
   const stopAll = async (): Promise<void> => {
+    supervisor.freeze();
     for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
     stoppers.length = 0;
   };
-  // AWS SDK clients in the Flink job and the function hosts talk to the emulators.
-  process.env.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
-  process.env.AWS_REGION = LOCAL_REGION;
-  delete process.env.AWS_PROFILE;
+  const restart: RestartPolicy = { kind: 'restart', delayMs: SERVICE_RESTART_MS };
 
   try {
     const { ports } = options;
     const kpus = Math.ceil(options.parallelism / options.parallelismPerKpu);
     progress(`starting DynamoDB Local, ${options.streams === 'kafka' ? 'Kafka' : 'kinesis-mock'} and Flink (${kpus} TaskManager(s))`);
-    const startStreams = async (): Promise<{ kafka?: string; kinesis?: string; inputArn?: string; outputArn?: string }> => {
+    const startStreams = async (): Promise<StreamEndpoints> => {
       if (options.streams === 'kafka') {
-        const kafka = await startKafka({
-          port: ports.kafka,
-          dataDir: path.join(dirs.data, 'kafka'),
-          logDir: dirs.logs,
-          cacheDir: dirs.cache,
-          onProgress: progress,
-          topics: [
-            { name: LOCAL_NAMES.input, partitions: 2 },
-            { name: LOCAL_NAMES.output, partitions: 2 },
-          ],
+        let bootstrapServers = '';
+        await supervisor.start({
+          name: 'kafka',
+          // The broker's log and KRaft metadata are on disk: a new broker serves every record the old one had.
+          policy: restart,
+          start: async () => {
+            const kafka = await startKafka({
+              port: ports.kafka,
+              dataDir: path.join(dirs.data, 'kafka'),
+              logDir: dirs.logs,
+              cacheDir: dirs.cache,
+              env,
+              onProgress: progress,
+              topics: [
+                { name: LOCAL_NAMES.input, partitions: 2 },
+                { name: LOCAL_NAMES.output, partitions: 2 },
+              ],
+            });
+            bootstrapServers = kafka.bootstrapServers;
+            return kafka.process;
+          },
         });
-        stoppers.push(() => kafka.stop());
-        processes.push(kafka.process);
-        progress(`Kafka ready on ${kafka.bootstrapServers}`);
-        return { kafka: kafka.bootstrapServers };
+        stoppers.push(() => supervisor.stop('kafka'));
+        progress(`Kafka ready on ${bootstrapServers}`);
+        return { kafka: bootstrapServers };
       }
-      const kinesis = await startKinesisMock({
-        port: ports.kinesis,
-        logDir: dirs.logs,
-        region: LOCAL_REGION,
-        streams: [
-          { name: LOCAL_NAMES.input, shards: 2 },
-          { name: LOCAL_NAMES.output, shards: 1 },
-        ],
+      let kinesis: LocalKinesis | undefined;
+      await supervisor.start({
+        name: 'kinesis-mock',
+        policy: {
+          kind: 'lost',
+          reason:
+            'kinesis-mock keeps its streams in memory, so a new one would start without the records and shards the job and the auditor read; take the stack down and up again (playground down, playground up --streams kinesis)',
+        },
+        start: async () => {
+          kinesis = await startKinesisMock({
+            port: ports.kinesis,
+            logDir: dirs.logs,
+            region: LOCAL_REGION,
+            env,
+            streams: [
+              { name: LOCAL_NAMES.input, shards: 2 },
+              { name: LOCAL_NAMES.output, shards: 1 },
+            ],
+          });
+          return kinesis.process;
+        },
       });
-      stoppers.push(() => kinesis.stop());
-      processes.push(kinesis.process);
-      progress(`kinesis-mock ready on ${kinesis.endpoint}`);
+      stoppers.push(() => supervisor.stop('kinesis-mock'));
+      const started = kinesis as LocalKinesis;
+      progress(`kinesis-mock ready on ${started.endpoint}`);
       return {
-        kinesis: kinesis.endpoint,
-        inputArn: kinesis.streamArn(LOCAL_NAMES.input),
-        outputArn: kinesis.streamArn(LOCAL_NAMES.output),
+        kinesis: started.endpoint,
+        inputArn: started.streamArn(LOCAL_NAMES.input),
+        outputArn: started.streamArn(LOCAL_NAMES.output),
       };
     };
     const startTables = async (): Promise<string> => {
-      const ddb = await startDynamoDbLocal({ port: ports.dynamodb, logDir: dirs.logs, cacheDir: dirs.cache, onProgress: progress });
-      stoppers.push(() => ddb.stop());
-      processes.push(ddb.process);
-      const client = new DynamoDBClient({ endpoint: ddb.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+      let endpoint = '';
+      await supervisor.start({
+        name: 'dynamodb-local',
+        // The tables are in a SQLite file (-dbPath): a new DynamoDB Local has every item the old one had.
+        policy: restart,
+        start: async () => {
+          const ddb = await startDynamoDbLocal({
+            port: ports.dynamodb,
+            dataDir: path.join(dirs.data, 'dynamodb'),
+            logDir: dirs.logs,
+            cacheDir: dirs.cache,
+            env,
+            onProgress: progress,
+          });
+          endpoint = ddb.endpoint;
+          return ddb.process;
+        },
+      });
+      stoppers.push(() => supervisor.stop('dynamodb-local'));
+      const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
       try {
         for (const [schema, name] of [
           [LEDGER_TABLE, LOCAL_NAMES.ledgerTable],
@@ -124,8 +196,8 @@ export async function startStack(
       } finally {
         client.destroy();
       }
-      progress(`DynamoDB Local ready on ${ddb.endpoint} with tables ${LOCAL_NAMES.ledgerTable}, ${LOCAL_NAMES.auditTable}`);
-      return ddb.endpoint;
+      progress(`DynamoDB Local ready on ${endpoint} with tables ${LOCAL_NAMES.ledgerTable}, ${LOCAL_NAMES.auditTable}`);
+      return endpoint;
     };
     const startCluster = async (): Promise<FlinkCluster> => {
       const cluster = await startFlinkCluster({
@@ -133,6 +205,7 @@ export async function startStack(
         restPort: ports.flink,
         taskManagers: kpus,
         slotsPerTaskManager: options.parallelismPerKpu,
+        env,
         onProgress: progress,
       });
       stoppers.push(() => cluster.stop());
@@ -141,14 +214,21 @@ export async function startStack(
     };
     const [streams, dynamodb, cluster] = await Promise.all([startStreams(), startTables(), startCluster()]);
 
-    const controlPlane = await startControlPlane({ port: ports.controlPlane, dirs, cluster });
+    const controlPlane = await startControlPlane({
+      port: ports.controlPlane,
+      dirs,
+      cluster,
+      onJobRecovered: (application, message) => appendStackEvent(dirs, { kind: 'job-restored', process: application, message }),
+    });
     stoppers.push(() => controlPlane.close());
     progress(`control plane (kinesisanalyticsv2) on ${controlPlane.endpoint}`);
+    const api = await startSupervisorApi(supervisor, cluster);
+    stoppers.push(() => api.close());
 
     await createAndStartApplication(controlPlane.endpoint, options, streams, progress);
 
-    const baseEnv = {
-      ...process.env,
+    const hostEnv = {
+      ...env,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb,
       LEDGER_TABLE_NAME: LOCAL_NAMES.ledgerTable,
       AUDIT_TABLE_NAME: LOCAL_NAMES.auditTable,
@@ -157,47 +237,49 @@ export async function startStack(
       ...(streams.kafka ? { KAFKA_BOOTSTRAP_SERVERS: streams.kafka } : {}),
       ...(streams.kinesis ? { AWS_ENDPOINT_URL_KINESIS: streams.kinesis } : {}),
     };
-    const tsxImport = ['--import', 'tsx'];
-    const auditor = await startProcess({
-      name: 'auditor',
-      command: process.execPath,
-      args: [...tsxImport, path.join(import.meta.dirname, 'functions', 'auditor-host.ts')],
-      env: {
-        ...baseEnv,
-        POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.auditor,
-        PLAYGROUND_OUTPUT_TOPIC: LOCAL_NAMES.output,
-        PLAYGROUND_SWEEP_MS: '30000',
-        ...(streams.outputArn ? { PLAYGROUND_OUTPUT_STREAM_ARN: streams.outputArn } : {}),
-      },
-      logFile: path.join(dirs.logs, 'auditor.log'),
+    const host = (name: 'auditor' | 'generator', hostEnvironment: NodeJS.ProcessEnv) =>
+      supervisor.start({
+        name,
+        // A new auditor resumes where the old one committed (Kafka offsets, or its saved Kinesis
+        // positions); a new generator skips the windows the ledger has claimed.
+        policy: restart,
+        start: () =>
+          startProcess({
+            name,
+            command: process.execPath,
+            args: ['--import', 'tsx', path.join(import.meta.dirname, 'functions', `${name}-host.ts`)],
+            env: hostEnvironment,
+            logFile: path.join(dirs.logs, `${name}.log`),
+          }),
+      });
+    await host('auditor', {
+      ...hostEnv,
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.auditor,
+      PLAYGROUND_OUTPUT_TOPIC: LOCAL_NAMES.output,
+      PLAYGROUND_SWEEP_MS: '30000',
+      PLAYGROUND_POSITIONS_FILE: path.join(dirs.state, 'auditor-positions.json'),
+      ...(streams.outputArn ? { PLAYGROUND_OUTPUT_STREAM_ARN: streams.outputArn } : {}),
     });
-    stoppers.push(() => auditor.stop());
-    processes.push(auditor);
-    const generator = await startProcess({
-      name: 'generator',
-      command: process.execPath,
-      args: [...tsxImport, path.join(import.meta.dirname, 'functions', 'generator-host.ts')],
-      env: {
-        ...baseEnv,
-        POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.generator,
-        INPUT_TOPIC: LOCAL_NAMES.input,
-        INPUT_STREAM_NAME: LOCAL_NAMES.input,
-        EVENTS_PER_WINDOW: String(options.eventsPerWindow),
-        // Locally the schedule fires every window (one window per invocation) instead of every
-        // minute with four: the same handler, and a stop waits for at most one window.
-        WINDOWS_PER_INVOCATION: '1',
-        PLAYGROUND_SCHEDULE_MS: '15000',
-        // The rule exists from now: the first window is the one after this instant, however long
-        // the host takes to start (the plays and benchmarks wait for exactly that window).
-        PLAYGROUND_SCHEDULE_START_MS: String(Date.now()),
-      },
-      logFile: path.join(dirs.logs, 'generator.log'),
+    stoppers.push(() => supervisor.stop('auditor'));
+    await host('generator', {
+      ...hostEnv,
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.generator,
+      INPUT_TOPIC: LOCAL_NAMES.input,
+      INPUT_STREAM_NAME: LOCAL_NAMES.input,
+      EVENTS_PER_WINDOW: String(options.eventsPerWindow),
+      // Locally the schedule fires every window (one window per invocation) instead of every
+      // minute with four: the same handler, and a stop waits for at most one window.
+      WINDOWS_PER_INVOCATION: '1',
+      PLAYGROUND_SCHEDULE_MS: '15000',
+      // The rule exists from now: the first window is the one after this instant, however long
+      // the host takes to start (the plays and benchmarks wait for exactly that window). A
+      // replacement host keeps the same rule.
+      PLAYGROUND_SCHEDULE_START_MS: String(Date.now()),
     });
-    stoppers.push(() => generator.stop());
-    processes.push(generator);
+    stoppers.push(() => supervisor.stop('generator'));
     progress('generator and auditor running');
 
-    const record: StackRecord = {
+    current = {
       pid: process.pid,
       startedAt: new Date().toISOString(),
       runningAt: new Date().toISOString(),
@@ -208,26 +290,34 @@ export async function startStack(
       endpoints: {
         flinkRestUrl: cluster.restUrl,
         controlPlane: controlPlane.endpoint,
+        supervisor: api.endpoint,
         dynamodb,
         ...(streams.kafka ? { kafka: streams.kafka } : {}),
         ...(streams.kinesis ? { kinesis: streams.kinesis } : {}),
       },
       tables: { ledger: LOCAL_NAMES.ledgerTable, audit: LOCAL_NAMES.auditTable },
       streamNames: { input: LOCAL_NAMES.input, output: LOCAL_NAMES.output },
-      processes: processes.map((p) => ({ name: p.name, pid: p.pid, logFile: p.logFile })),
+      processes: supervisedProcesses(),
       logsDir: dirs.logs,
     };
-    return { record, stop: stopAll };
+    return { record: () => current as StackRecord, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
   }
 }
 
+interface StreamEndpoints {
+  readonly kafka?: string;
+  readonly kinesis?: string;
+  readonly inputArn?: string;
+  readonly outputArn?: string;
+}
+
 /** The application's property groups: what the job reads (job/README.md documents every key). */
 export function localPropertyGroups(
   options: StackOptions,
-  streams: { kafka?: string; kinesis?: string; inputArn?: string; outputArn?: string },
+  streams: StreamEndpoints,
 ): { PropertyGroupId: string; PropertyMap: Record<string, string> }[] {
   if (options.streams === 'kafka') {
     return [
@@ -258,7 +348,7 @@ export function localPropertyGroups(
 async function createAndStartApplication(
   endpoint: string,
   options: StackOptions,
-  streams: { kafka?: string; kinesis?: string; inputArn?: string; outputArn?: string },
+  streams: StreamEndpoints,
   progress: (message: string) => void,
 ): Promise<void> {
   const client = new KinesisAnalyticsV2Client({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });

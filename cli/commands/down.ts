@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { readFlinkClusterRecord } from '../../local/flink/cluster';
+import { readFlinkClusterRecordFile } from '../../local/flink/cluster';
 import { playgroundDirs } from '../../local/paths';
 import { isAlive, stopPid } from '../../local/process';
 import { readStaleStackRecord, removeStackRecord } from '../../local/stack-state';
@@ -21,7 +21,7 @@ export async function down(options: DownOptions, io: Io): Promise<number> {
   const pidFile = path.join(dirs.state, 'supervisor.pid');
   const supervisor = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : undefined;
   const record = readStaleStackRecord(dirs);
-  const flink = readFlinkClusterRecord(dirs);
+  const flink = readFlinkClusterRecordFile(dirs);
   const leftovers = [
     ...(record?.processes ?? []).map((p) => ({ name: p.name, pid: p.pid })),
     ...(flink ? [{ name: 'jobmanager', pid: flink.jobManager.pid }, ...flink.taskManagers.map((tm) => ({ name: tm.id, pid: tm.pid }))] : []),

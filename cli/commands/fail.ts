@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createStreamWriter } from '../../lambdas/shared/writers';
-import { attachFlinkCluster } from '../../local/flink/cluster';
 import type { FlinkRestClient } from '../../local/flink/rest';
+import { awaitNewTaskManager, SupervisorClient } from '../../local/supervisor-api';
 import { UsageError, type Io } from '../io';
 import { intIn } from '../options';
 import {
@@ -113,21 +113,25 @@ export async function fail(options: FailOptions, io: Io): Promise<number> {
     const started = clock.now();
 
     if (options.killTaskManager && target.local && rest && job) {
-      const cluster = attachFlinkCluster(target.local.dirs);
-      const victim = cluster.taskManagers().find((tm) => tm.alive);
-      if (!victim) throw new PlayError('no live TaskManager to kill; see the Flink Web UI');
-      await cluster.killTaskManager(victim.id);
-      io.out(`[${seconds(0).padStart(7)}] killed ${victim.id} (pid ${victim.pid}, SIGKILL); a new TaskManager starts in ${options.downForSeconds} s`);
-      const restartAt = started + options.downForSeconds * 1000;
+      // The stack's supervisor owns its processes: it kills the TaskManager and starts the
+      // replacement (with the stack's own environment); this command only asks and watches.
+      const known = new Set((await rest.taskManagers()).map((tm) => tm.id));
+      const supervisor = new SupervisorClient(target.local.record.endpoints.supervisor);
+      const { victim, replaceAt } = await supervisor.killTaskManager({ replaceAfterMs: options.downForSeconds * 1000 }).catch((error: unknown) => {
+        throw new PlayError(`could not kill a TaskManager: ${(error as Error).message}`, { cause: error });
+      });
+      known.add(victim.id);
+      io.out(`[${seconds(0).padStart(7)}] killed ${victim.id} (pid ${victim.pid}, SIGKILL); the supervisor starts a new TaskManager in ${options.downForSeconds} s`);
+      const restartAt = started + Math.max(0, replaceAt - Date.now());
       while (clock.now() < restartAt) {
         const state = (await rest.job(job.jid).catch(() => undefined))?.state ?? '?';
         io.out(`[${seconds(clock.now() - started).padStart(7)}] job ${state}; ${Math.ceil((restartAt - clock.now()) / 1000)} s until the new TaskManager`);
         await clock.sleep(Math.min(5_000, restartAt - clock.now()));
       }
-      const replacement = await cluster.addTaskManager(victim.slots).catch((error: unknown) => {
-        throw new PlayError(`could not start a new TaskManager: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}`, { cause: error });
+      const replacement = await awaitNewTaskManager(rest, known, Math.max(60_000, timeoutMs - (clock.now() - started))).catch((error: unknown) => {
+        throw new PlayError(`the replacement TaskManager did not come: ${(error as Error).message}`, { cause: error });
       });
-      io.out(`[${seconds(clock.now() - started).padStart(7)}] started ${replacement.id} (pid ${replacement.pid}, ${replacement.slots} slot(s)); the job recovers from its last checkpoint`);
+      io.out(`[${seconds(clock.now() - started).padStart(7)}] ${replacement.id} registered (${replacement.slotsNumber} slot(s)); the job recovers from its last checkpoint`);
     } else {
       const { record, where } = await writeControlRecord(target, clock);
       io.out(`wrote control record ${record.id} (issuedAt ${record.issuedAt}) to ${where}; the job fails once and recovers from its last checkpoint`);

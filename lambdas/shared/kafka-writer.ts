@@ -24,6 +24,9 @@ export class KafkaStreamWriter implements StreamWriter {
       clientId: 'playground-generator',
       brokers: [...target.bootstrapServers],
       logLevel: logLevel.WARN,
+      // A broker that restarts (a rolling MSK update, the local broker replaced by the supervisor)
+      // is reconnected to for about a minute before a write fails; the default gives up in ~10 s.
+      retry: { retries: 15, initialRetryTime: 300, maxRetryTime: 5_000 },
       ...(iam
         ? {
             ssl: true,

@@ -22,6 +22,8 @@ export interface FlinkEngine {
   jobState(jobId: string): Promise<string | undefined>;
   /** Why the job failed, when Flink says. */
   jobFailure(jobId: string): Promise<string | undefined>;
+  /** The newest completed checkpoint that a job left (even after its JobManager is gone), if any. */
+  latestCheckpoint(jobId: string): Promise<string | undefined>;
   /** Deletes a savepoint's files. */
   disposeSavepoint(location: string): Promise<void>;
 }

@@ -1,7 +1,7 @@
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LocalStackError } from '../errors';
 import type { FlinkCluster } from '../flink/cluster';
 import { FlinkRestError, terminalJobStates, type FlinkJobState } from '../flink/rest';
@@ -102,6 +102,16 @@ export class ClusterEngine implements FlinkEngine {
       throw new LocalStackError(`refusing to delete ${dir}: not under the savepoints folder ${root}`);
     }
     rmSync(dir, { recursive: true, force: true });
+  }
+
+  async latestCheckpoint(jobId: string): Promise<string | undefined> {
+    const dir = path.join(this.cluster.checkpointsDir, jobId);
+    const numbers = readdirSync(dir, { withFileTypes: true })
+      .map((entry) => (entry.isDirectory() ? /^chk-(\d+)$/.exec(entry.name) : null))
+      .filter((match): match is RegExpExecArray => match !== null && existsSync(path.join(dir, match[0], '_metadata')))
+      .map((match) => Number(match[1]))
+      .sort((a, b) => b - a);
+    return numbers.length > 0 ? pathToFileURL(path.join(dir, `chk-${numbers[0]}`)).href : undefined;
   }
 
   /** The application's property groups as the MSF JSON the job reads with `--config`. */

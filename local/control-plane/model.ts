@@ -71,6 +71,8 @@ export interface ApplicationRecord {
   readonly allowNonRestoredState: boolean;
   /** The current Flink job, while the application runs. */
   readonly jobId?: string;
+  /** The savepoint or checkpoint the running job was started from (none: without state). */
+  readonly restoredFrom?: string;
   /** Parallelism the running job was submitted with. */
   readonly currentParallelism?: number;
   /** The last failure the local runtime saw (job submission, a failed job, a failed snapshot). */

@@ -32,6 +32,8 @@ export interface ControlPlaneOptions {
   readonly monitorIntervalMs?: number;
   /** Background events (failed starts, failed snapshots, jobs that ended). */
   readonly onEvent?: (message: string) => void;
+  /** A job the cluster lost runs again from its latest checkpoint. */
+  readonly onJobRecovered?: (application: string, message: string) => void;
 }
 
 export interface ControlPlane {
@@ -86,9 +88,11 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     maxKpus: options.maxKpus,
     monitorIntervalMs: options.monitorIntervalMs,
     onEvent: options.onEvent,
+    onJobRecovered: options.onJobRecovered,
   });
   await service.reconcile();
   service.startMonitor();
+  options.cluster?.onJobManagerRestart(() => service.checkNow());
   const server = createServer((request, response) => void handle(service, request, response));
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {

@@ -39,6 +39,8 @@ export interface ControlPlaneServiceOptions {
   readonly monitorIntervalMs?: number;
   /** Told about background failures (job submission, snapshots). */
   readonly onEvent?: (message: string) => void;
+  /** Told when a job the cluster lost runs again from its latest checkpoint. */
+  readonly onJobRecovered?: (application: string, message: string) => void;
 }
 
 const namePattern = /^[a-zA-Z0-9_.-]{1,128}$/;
@@ -222,7 +224,12 @@ export class ControlPlaneService {
       try {
         await this.resizeFor(starting);
         const jobId = await this.engine.startJob(starting, launch);
-        this.settle(app.name, 'STARTING', { status: 'RUNNING', jobId, currentParallelism: starting.parallelism.parallelism });
+        this.settle(app.name, 'STARTING', {
+          status: 'RUNNING',
+          jobId,
+          currentParallelism: starting.parallelism.parallelism,
+          restoredFrom: launch.savepointPath,
+        });
       } catch (error) {
         this.settle(app.name, 'STARTING', { status: 'READY', jobId: undefined, lastFailure: failure(`StartApplication failed: ${message(error)}`) });
         await this.releaseIfIdle().catch(() => undefined);
@@ -365,7 +372,12 @@ export class ControlPlaneService {
         try {
           await this.resizeFor(next);
           const newJob = await this.engine.startJob(this.store.get(app.name) ?? next, launch);
-          this.settle(app.name, 'UPDATING', { status: 'RUNNING', jobId: newJob, currentParallelism: next.parallelism.parallelism });
+          this.settle(app.name, 'UPDATING', {
+            status: 'RUNNING',
+            jobId: newJob,
+            currentParallelism: next.parallelism.parallelism,
+            restoredFrom: launch.savepointPath,
+          });
         } catch (error) {
           this.settle(app.name, 'UPDATING', {
             status: 'READY',
@@ -549,6 +561,11 @@ export class ControlPlaneService {
     this.work.set(name, run);
   }
 
+  /** Checks the running jobs now (the cluster calls this when its JobManager was started again). */
+  checkNow(): void {
+    void this.checkJobs();
+  }
+
   private async checkJobs(): Promise<void> {
     if (this.monitoring) return;
     this.monitoring = true;
@@ -559,7 +576,11 @@ export class ControlPlaneService {
         if (state === 'UNREACHABLE' || (state !== undefined && !['FAILED', 'CANCELED', 'FINISHED', 'SUSPENDED'].includes(state))) continue;
         const current = this.store.get(app.name);
         if (current?.status !== 'RUNNING' || current.jobId !== app.jobId || this.work.has(app.name)) continue;
-        const cause = state === undefined ? 'the Flink cluster no longer knows the job' : `the Flink job ended in state ${state}`;
+        if (state === undefined) {
+          this.recoverJob(current, app.jobId);
+          continue;
+        }
+        const cause = `the Flink job ended in state ${state}`;
         const detail = await this.engine.jobFailure(app.jobId).catch(() => undefined);
         this.update(app.name, {
           status: 'READY',
@@ -572,6 +593,32 @@ export class ControlPlaneService {
     } finally {
       this.monitoring = false;
     }
+  }
+
+  /**
+   * The cluster no longer knows the application's job: its JobManager ended and was started again
+   * (a session cluster without high availability forgets its jobs). As MSF does after losing its
+   * JobManager, the job runs again from its latest completed checkpoint — or, when it completed
+   * none, from what it was started from — and the application stays RUNNING. A start that fails is
+   * tried again by the next check.
+   */
+  private recoverJob(app: ApplicationRecord, lostJobId: string): void {
+    this.background(app.name, async () => {
+      const current = this.store.get(app.name);
+      if (current?.status !== 'RUNNING' || current.jobId !== lostJobId) return;
+      const checkpoint = (await this.engine.latestCheckpoint(lostJobId).catch(() => undefined)) ?? current.restoredFrom;
+      await this.resizeFor(current);
+      const jobId = await this.engine.startJob(current, { savepointPath: checkpoint, allowNonRestoredState: current.allowNonRestoredState });
+      const from = checkpoint ? `from ${checkpoint}` : 'without state (it had no checkpoint)';
+      const latest = this.store.get(app.name);
+      if (latest?.status === 'RUNNING' && latest.jobId === lostJobId) {
+        this.update(app.name, { jobId, restoredFrom: checkpoint, lastFailure: failure(`the Flink cluster lost job ${lostJobId}; it runs again as ${jobId} ${from}`) });
+      } else {
+        // a stop or an update overtook the recovery: leave the new job to it
+        this.update(app.name, { jobId });
+      }
+      this.options.onJobRecovered?.(app.name, `job ${lostJobId} was lost with the JobManager; it runs again as ${jobId} ${from}`);
+    });
   }
 
   private save(record: ApplicationRecord): ApplicationRecord {

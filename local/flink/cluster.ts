@@ -4,9 +4,11 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { LocalStackError } from '../errors';
+import { appendStackEvent } from '../events';
 import { resolveClasspath } from '../maven';
 import type { PlaygroundDirs } from '../paths';
-import { assertPortFree, freePort, httpOk, isAlive, signalGroup, startProcess, stopPid, type RunningProcess } from '../process';
+import { assertPortFree, freePort, httpOk, isAlive, signalGroup, startProcess, type ProcessExit, type RunningProcess } from '../process';
+import { describeExit, RestartBackoff } from '../supervisor';
 import { flinkJava17Options, writeFlinkConfigDir, type FlinkClusterConfig } from './config';
 import { FlinkRestClient } from './rest';
 
@@ -40,6 +42,12 @@ export interface FlinkClusterOptions {
   readonly onProgress?: (message: string) => void;
   /** How long one process may take to become ready. @default 180000 */
   readonly readyTimeoutMs?: number;
+  /** The environment of every process of the cluster (the stack's one environment). @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Delay before a TaskManager that ended by itself is replaced. @default 2000 */
+  readonly taskManagerReplaceDelayMs?: number;
+  /** Delay before a JobManager that ended by itself is started again. @default 1000 */
+  readonly jobManagerRestartDelayMs?: number;
 }
 
 /** One TaskManager process of the cluster. */
@@ -81,20 +89,28 @@ export interface FlinkCluster {
   readonly savepointsDir: string;
   readonly checkpointsDir: string;
   readonly jobManagerPid: number;
+  /** How often the JobManager was started again after it ended by itself. */
+  readonly jobManagerRestarts: number;
+  readonly jobManagerLogFile: string;
+  /** When the current JobManager process started (ISO-8601). */
+  readonly jobManagerStartedAt: string;
   /** The TaskManagers this cluster started, with whether each process is still alive. */
   taskManagers(): TaskManagerProcess[];
-  /** Starts one more TaskManager (with `slots` slots, default the cluster's) and waits until it registered. */
-  addTaskManager(slots?: number): Promise<TaskManagerProcess>;
-  /** Stops one TaskManager gracefully (SIGTERM). */
-  stopTaskManager(id: string): Promise<void>;
-  /** SIGKILLs one TaskManager, as a machine failure would (the `fail --kill-taskmanager` play). */
-  killTaskManager(id: string): Promise<void>;
+  /**
+   * SIGKILLs one TaskManager (the oldest live one without `id`), as a machine failure would, and
+   * starts its replacement after `replaceAfterMs` (the `fail --kill-taskmanager` play). Resolves
+   * once the TaskManager is gone.
+   */
+  killTaskManager(options: { readonly id?: string; readonly replaceAfterMs: number }): Promise<{ readonly victim: TaskManagerProcess; readonly replaceAt: number }>;
   /**
    * Makes the cluster have exactly `count` live TaskManagers with `slots` slots each: dead ones are
    * forgotten, TaskManagers with another slot count are replaced, then TaskManagers are added or
-   * stopped (newest first). Resolves once the JobManager has registered them all.
+   * stopped (newest first). Resolves once the JobManager has registered them all. From then on a
+   * TaskManager that ends by itself is replaced, so the cluster keeps `count`.
    */
   resize(count: number, slots?: number): Promise<void>;
+  /** Called after the JobManager ended by itself and was started again (it knows no job then). */
+  onJobManagerRestart(listener: () => void): void;
   /** Stops every TaskManager and the JobManager, and forgets the cluster. */
   stop(): Promise<void>;
 }
@@ -105,10 +121,19 @@ export function flinkClusterRecordFile(dirs: PlaygroundDirs): string {
 
 /** The cluster record, or undefined when no cluster was started (or its JobManager is gone). */
 export function readFlinkClusterRecord(dirs: PlaygroundDirs): FlinkClusterRecord | undefined {
+  const record = readFlinkClusterRecordFile(dirs);
+  return record && isAlive(record.jobManager.pid) ? record : undefined;
+}
+
+/** The cluster record as last written, whether its processes still run or not. */
+export function readFlinkClusterRecordFile(dirs: PlaygroundDirs): FlinkClusterRecord | undefined {
   const file = flinkClusterRecordFile(dirs);
   if (!existsSync(file)) return undefined;
-  const record = JSON.parse(readFileSync(file, 'utf8')) as FlinkClusterRecord;
-  return isAlive(record.jobManager.pid) ? record : undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as FlinkClusterRecord;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -145,7 +170,7 @@ export async function startFlinkCluster(options: FlinkClusterOptions): Promise<F
   };
   writeFlinkConfigDir(configDir, config);
   mkdirSync(dirs.logs, { recursive: true });
-  const javaOptions: JavaOptions = { java, classpath, configDir, logsDir: dirs.logs };
+  const javaOptions: JavaOptions = { java, classpath, configDir, logsDir: dirs.logs, env: options.env ?? process.env };
   const readyTimeoutMs = options.readyTimeoutMs ?? 180_000;
 
   const [jmParams, tmParams] = await Promise.all([
@@ -155,15 +180,18 @@ export async function startFlinkCluster(options: FlinkClusterOptions): Promise<F
   const restUrl = `http://localhost:${restPort}`;
   const rest = new FlinkRestClient(restUrl);
   options.onProgress?.(`starting the Flink JobManager (REST and Web UI on ${restUrl})`);
-  const jobManager = await startProcess({
-    name: 'jobmanager',
-    command: java,
-    args: [...jmParams.jvm, ...javaProcessArgs(javaOptions, 'jobmanager'), jobManagerMain, '--configDir', configDir, ...jmParams.dynamic],
-    cwd: flinkHome,
-    logFile: path.join(dirs.logs, 'jobmanager.log'),
-    ready: () => httpOk(`${restUrl}/v1/overview`),
-    readyTimeoutMs,
-  });
+  const startJobManager = (): Promise<RunningProcess> =>
+    startProcess({
+      name: 'jobmanager',
+      command: java,
+      args: [...jmParams.jvm, ...javaProcessArgs(javaOptions, 'jobmanager'), jobManagerMain, '--configDir', configDir, ...jmParams.dynamic],
+      cwd: flinkHome,
+      env: javaOptions.env,
+      logFile: path.join(dirs.logs, 'jobmanager.log'),
+      ready: () => httpOk(`${restUrl}/v1/overview`),
+      readyTimeoutMs,
+    });
+  const jobManager = await startJobManager();
   const cluster = new LocalFlinkCluster(dirs, javaOptions, rest, {
     restUrl,
     restPort,
@@ -177,7 +205,10 @@ export async function startFlinkCluster(options: FlinkClusterOptions): Promise<F
     taskManagers: [],
     nextTaskManager: 1,
     logsDir: dirs.logs,
-  }, config.slotsPerTaskManager, readyTimeoutMs, jobManager);
+  }, config.slotsPerTaskManager, readyTimeoutMs, jobManager, startJobManager, {
+    taskManagerMs: options.taskManagerReplaceDelayMs ?? 2_000,
+    jobManagerMs: options.jobManagerRestartDelayMs ?? 1_000,
+  });
   try {
     await cluster.resize(options.taskManagers ?? 1);
   } catch (error) {
@@ -187,29 +218,32 @@ export async function startFlinkCluster(options: FlinkClusterOptions): Promise<F
   return cluster;
 }
 
-/** A handle on the cluster another process started (e.g. the CLI acting on the daemon's cluster). */
-export function attachFlinkCluster(dirs: PlaygroundDirs, readyTimeoutMs = 180_000): FlinkCluster {
-  const record = readFlinkClusterRecord(dirs);
-  if (!record) throw new LocalStackError('no local Flink cluster is running (start the playground with `playground up`)');
-  const javaOptions: JavaOptions = { java: record.java, classpath: record.classpath, configDir: record.configDir, logsDir: record.logsDir };
-  const slots = Number(Object.keys(record.taskManagerJvm)[0] ?? '1');
-  return new LocalFlinkCluster(dirs, javaOptions, new FlinkRestClient(record.restUrl), record, slots, readyTimeoutMs);
-}
-
 interface JavaOptions {
   readonly java: string;
   readonly classpath: readonly string[];
   readonly configDir: string;
   readonly logsDir: string;
+  readonly env: NodeJS.ProcessEnv;
 }
 
 class LocalFlinkCluster implements FlinkCluster {
   readonly restUrl: string;
   readonly savepointsDir: string;
   readonly checkpointsDir: string;
-  readonly jobManagerPid: number;
   private readonly processes = new Map<string, RunningProcess>();
+  /** TaskManagers this cluster is ending itself (a resize, a play's kill, the cluster's stop). */
+  private readonly ending = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
+  /** The TaskManagers the cluster keeps (set by resize). */
+  private wanted = 0;
+  /** Replacements a play postponed (`fail --kill-taskmanager --down-for`): not started before their time. */
+  private postponed = 0;
+  private stopped = false;
+  private readonly jobManagerListeners: (() => void)[] = [];
+  private readonly taskManagerBackoff: RestartBackoff;
+  private readonly jobManagerBackoff: RestartBackoff;
+  private jobManagerStartMs = Date.now();
+  jobManagerRestarts = 0;
 
   constructor(
     private readonly dirs: PlaygroundDirs,
@@ -218,30 +252,57 @@ class LocalFlinkCluster implements FlinkCluster {
     private record: FlinkClusterRecord,
     private defaultSlots: number,
     private readonly readyTimeoutMs: number,
-    private readonly jobManager?: RunningProcess,
+    private jobManager: RunningProcess,
+    private readonly startJobManager: () => Promise<RunningProcess>,
+    private readonly delays: { readonly taskManagerMs: number; readonly jobManagerMs: number },
   ) {
     this.restUrl = record.restUrl;
     this.savepointsDir = record.savepointsDir;
     this.checkpointsDir = record.checkpointsDir;
-    this.jobManagerPid = record.jobManager.pid;
+    this.taskManagerBackoff = new RestartBackoff(delays.taskManagerMs);
+    this.jobManagerBackoff = new RestartBackoff(delays.jobManagerMs);
     this.save();
+    this.watchJobManager(jobManager);
+  }
+
+  get jobManagerPid(): number {
+    return this.jobManager.pid;
+  }
+
+  get jobManagerLogFile(): string {
+    return this.jobManager.logFile;
+  }
+
+  get jobManagerStartedAt(): string {
+    return this.record.jobManager.startedAt;
   }
 
   taskManagers(): TaskManagerProcess[] {
-    this.reload();
     return this.record.taskManagers.map((tm) => ({ ...tm, alive: isAlive(tm.pid) }));
   }
 
-  addTaskManager(slots?: number): Promise<TaskManagerProcess> {
-    return this.serialized(() => this.startTaskManager(slots ?? this.defaultSlots));
-  }
-
-  stopTaskManager(id: string): Promise<void> {
-    return this.serialized(() => this.endTaskManager(id, false));
-  }
-
-  killTaskManager(id: string): Promise<void> {
-    return this.serialized(() => this.endTaskManager(id, true));
+  killTaskManager(options: { readonly id?: string; readonly replaceAfterMs: number }): Promise<{ victim: TaskManagerProcess; replaceAt: number }> {
+    return this.serialized(async () => {
+      const live = this.taskManagers().filter((tm) => tm.alive);
+      const victim = options.id ? live.find((tm) => tm.id === options.id) : live[0];
+      if (!victim) {
+        throw new LocalStackError(options.id ? `no live TaskManager '${options.id}' in the local Flink cluster` : 'no live TaskManager to kill');
+      }
+      this.postponed += 1;
+      await this.endTaskManager(victim.id, true);
+      appendStackEvent(this.dirs, {
+        kind: 'killed',
+        process: victim.id,
+        pid: victim.pid,
+        message: `${victim.id} (pid ${victim.pid}) killed (SIGKILL) by a play; its replacement starts in ${Math.round(options.replaceAfterMs / 1000)} s`,
+      });
+      const replaceAt = Date.now() + options.replaceAfterMs;
+      setTimeout(() => {
+        this.postponed -= 1;
+        void this.replenish();
+      }, options.replaceAfterMs).unref();
+      return { victim, replaceAt };
+    });
   }
 
   resize(count: number, slots?: number): Promise<void> {
@@ -249,7 +310,7 @@ class LocalFlinkCluster implements FlinkCluster {
     return this.serialized(async () => {
       const wanted = slots ?? this.defaultSlots;
       this.defaultSlots = wanted;
-      this.reload();
+      this.wanted = count;
       this.update({ taskManagers: this.record.taskManagers.filter((tm) => isAlive(tm.pid)) });
       for (const tm of this.record.taskManagers.filter((t) => t.slots !== wanted)) await this.endTaskManager(tm.id, false);
       const live = [...this.record.taskManagers];
@@ -262,18 +323,20 @@ class LocalFlinkCluster implements FlinkCluster {
     });
   }
 
+  onJobManagerRestart(listener: () => void): void {
+    this.jobManagerListeners.push(listener);
+  }
+
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.serialized(async () => {
-      this.reload();
       await Promise.all(this.record.taskManagers.map((tm) => this.endTaskManager(tm.id, false)));
-      if (this.jobManager) await this.jobManager.stop(20_000);
-      else await stopPid(this.record.jobManager.pid, 20_000);
+      await this.jobManager.stop(20_000);
       rmSync(flinkClusterRecordFile(this.dirs), { force: true });
     });
   }
 
   private async startTaskManager(slots: number): Promise<TaskManagerProcess> {
-    this.reload();
     const number = this.record.nextTaskManager;
     this.update({ nextTaskManager: number + 1 });
     const id = `taskmanager-${number}`;
@@ -288,35 +351,113 @@ class LocalFlinkCluster implements FlinkCluster {
       command: this.javaOptions.java,
       args: [...params.jvm, ...javaProcessArgs(this.javaOptions, id), taskManagerMain, '--configDir', this.javaOptions.configDir, ...dynamic],
       cwd: path.dirname(this.javaOptions.configDir),
+      env: this.javaOptions.env,
       logFile: path.join(this.javaOptions.logsDir, `${id}.log`),
       ready: async () => (await this.rest.taskManagers()).some((tm) => tm.id === id),
       readyTimeoutMs: this.readyTimeoutMs,
-      // An attached cluster belongs to another process (the daemon): its TaskManagers outlive this one.
-      unref: this.jobManager === undefined,
     });
     this.processes.set(id, process);
     const tm = { id, pid: process.pid, slots, logFile: process.logFile, startedAt: new Date().toISOString() };
-    this.reload();
     this.update({ taskManagers: [...this.record.taskManagers, tm] });
+    void process.ended.then((exit) => this.onTaskManagerEnded(id, process.pid, exit));
     return { ...tm, alive: true };
   }
 
+  /** A TaskManager ended: unless the cluster ended it, it is replaced after a short delay, as MSF does. */
+  private onTaskManagerEnded(id: string, pid: number, exit: ProcessExit): void {
+    if (this.ending.has(id) || this.stopped) return;
+    const startedAt = Date.parse(this.record.taskManagers.find((t) => t.id === id)?.startedAt ?? '') || 0;
+    this.processes.delete(id);
+    this.update({ taskManagers: this.record.taskManagers.filter((t) => t.id !== id) });
+    const delay = this.taskManagerBackoff.next(startedAt);
+    appendStackEvent(this.dirs, {
+      kind: 'exited',
+      process: id,
+      pid,
+      message: `${id} (pid ${pid}) ended by itself (${describeExit(exit)}); a replacement starts in ${Math.round(delay / 1000)} s`,
+    });
+    setTimeout(() => void this.replenish(), delay).unref();
+  }
+
+  /** Starts TaskManagers until the cluster has the ones it keeps (less those a play postponed). */
+  private replenish(): Promise<void> {
+    return this.serialized(async () => {
+      while (!this.stopped && this.record.taskManagers.filter((tm) => isAlive(tm.pid)).length < this.wanted - this.postponed) {
+        try {
+          const tm = await this.startTaskManager(this.defaultSlots);
+          appendStackEvent(this.dirs, { kind: 'restarted', process: tm.id, pid: tm.pid, message: `${tm.id} (pid ${tm.pid}, ${tm.slots} slot(s)) started to replace a TaskManager that ended` });
+        } catch (error) {
+          const delay = this.taskManagerBackoff.next(Date.now());
+          appendStackEvent(this.dirs, {
+            kind: 'exited',
+            message: `a replacement TaskManager could not be started (${(error as Error).message.split('\n')[0]}); trying again in ${Math.round(delay / 1000)} s`,
+          });
+          setTimeout(() => void this.replenish(), delay).unref();
+          return;
+        }
+      }
+    });
+  }
+
+  private watchJobManager(jobManager: RunningProcess): void {
+    void jobManager.ended.then((exit) => {
+      if (this.stopped || jobManager !== this.jobManager) return;
+      void this.restartJobManager(jobManager, exit);
+    });
+  }
+
+  /**
+   * A JobManager that ended by itself is started again on the same ports; the TaskManagers register
+   * with it again, and the listeners (the control plane) start the application's job again from its
+   * latest checkpoint — Flink has no high availability without ZooKeeper or Kubernetes.
+   */
+  private async restartJobManager(ended: RunningProcess, exit: ProcessExit): Promise<void> {
+    appendStackEvent(this.dirs, {
+      kind: 'exited',
+      process: 'jobmanager',
+      pid: ended.pid,
+      message: `jobmanager (pid ${ended.pid}) ended by itself (${describeExit(exit)}); it is started again`,
+    });
+    while (!this.stopped) {
+      await sleep(this.jobManagerBackoff.next(this.jobManagerStartMs));
+      if (this.stopped) return;
+      this.jobManagerStartMs = Date.now();
+      try {
+        const next = await this.startJobManager();
+        if (this.stopped) {
+          await next.stop();
+          return;
+        }
+        this.jobManager = next;
+        this.jobManagerRestarts += 1;
+        this.update({ jobManager: { pid: next.pid, logFile: next.logFile, startedAt: new Date().toISOString() } });
+        this.watchJobManager(next);
+        appendStackEvent(this.dirs, { kind: 'restarted', process: 'jobmanager', pid: next.pid, message: `jobmanager restarted (pid ${next.pid})` });
+        for (const listener of this.jobManagerListeners) listener();
+        return;
+      } catch (error) {
+        appendStackEvent(this.dirs, {
+          kind: 'exited',
+          process: 'jobmanager',
+          message: `jobmanager could not be started again (${(error as Error).message.split('\n')[0]}); trying again`,
+        });
+      }
+    }
+  }
+
   private async endTaskManager(id: string, kill: boolean): Promise<void> {
-    this.reload();
     const tm = this.record.taskManagers.find((t) => t.id === id);
     if (!tm) throw new LocalStackError(`no TaskManager '${id}' in the local Flink cluster`);
     const process = this.processes.get(id);
+    this.ending.add(id);
     if (kill) {
       signalGroup(tm.pid, 'SIGKILL');
-      // poll rather than await `exited`: the TaskManager may be another process's child
-      while (isAlive(tm.pid)) await sleep(50);
+      if (process) await process.ended;
+      else while (isAlive(tm.pid)) await sleep(50);
     } else if (process) {
       await process.stop(15_000);
-    } else {
-      await stopPid(tm.pid, 15_000);
     }
     this.processes.delete(id);
-    this.reload();
     this.update({ taskManagers: this.record.taskManagers.filter((t) => t.id !== id) });
   }
 
@@ -340,11 +481,6 @@ class LocalFlinkCluster implements FlinkCluster {
     const next = this.queue.then(work, work);
     this.queue = next.catch(() => undefined);
     return next;
-  }
-
-  private reload(): void {
-    const file = flinkClusterRecordFile(this.dirs);
-    if (existsSync(file)) this.record = JSON.parse(readFileSync(file, 'utf8')) as FlinkClusterRecord;
   }
 
   private update(change: Partial<FlinkClusterRecord>): void {

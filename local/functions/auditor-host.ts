@@ -6,8 +6,11 @@
  * Configuration (environment, set by the local stack): the auditor's own variables (see
  * lambdas/shared/config.ts), STREAMS (`kafka` | `kinesis`), KAFKA_BOOTSTRAP_SERVERS and
  * PLAYGROUND_OUTPUT_TOPIC, or PLAYGROUND_OUTPUT_STREAM_ARN and AWS_ENDPOINT_URL_KINESIS, and
- * PLAYGROUND_SWEEP_MS.
+ * PLAYGROUND_SWEEP_MS. With Kinesis, PLAYGROUND_POSITIONS_FILE keeps each shard's last audited
+ * sequence number, as the event source mapping keeps its checkpoints: a host that replaces one
+ * that died resumes after it instead of reading the stream again from its start.
  */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { Kafka, logLevel } from 'kafkajs';
@@ -64,8 +67,35 @@ async function consumeKafka(bootstrapServers: string, topic: string): Promise<vo
   });
 }
 
+const positionsFile = env.PLAYGROUND_POSITIONS_FILE;
+
+function readPositions(): Record<string, string> {
+  if (!positionsFile || !existsSync(positionsFile)) return {};
+  try {
+    return JSON.parse(readFileSync(positionsFile, 'utf8')) as Record<string, string>;
+  } catch {
+    return {};
+  }
+}
+
+const positions = readPositions();
+
+function savePosition(shardId: string, sequenceNumber: string): void {
+  positions[shardId] = sequenceNumber;
+  if (!positionsFile) return;
+  writeFileSync(`${positionsFile}.tmp`, JSON.stringify(positions));
+  renameSync(`${positionsFile}.tmp`, positionsFile);
+}
+
 async function consumeKinesisShard(client: KinesisClient, streamArn: string, shardId: string): Promise<void> {
-  const start = await client.send(new GetShardIteratorCommand({ StreamARN: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }));
+  const after = positions[shardId];
+  const start = await client.send(
+    new GetShardIteratorCommand(
+      after
+        ? { StreamARN: streamArn, ShardId: shardId, ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: after }
+        : { StreamARN: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' },
+    ),
+  );
   let iterator = start.ShardIterator;
   while (!stopping && iterator) {
     const out = await client.send(new GetRecordsCommand({ StreamARN: streamArn, ShardIterator: iterator, Limit: 1000 }));
@@ -99,6 +129,7 @@ async function consumeKinesisShard(client: KinesisClient, streamArn: string, sha
       );
       iterator = retry.ShardIterator;
     } else {
+      savePosition(shardId, records[records.length - 1].SequenceNumber ?? '');
       iterator = out.NextShardIterator;
     }
   }

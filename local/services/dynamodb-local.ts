@@ -13,6 +13,8 @@ export interface DynamoDbLocalOptions {
   /** Where resolved classpaths are cached. */
   readonly cacheDir: string;
   readonly onProgress?: (message: string) => void;
+  /** @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface LocalDynamoDb {
@@ -39,6 +41,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
     command: 'java',
     // DynamoDB Local writes a metadata file into its working directory.
     cwd: options.dataDir ?? options.logDir,
+    env: options.env,
     args: [
       '-Xms64m',
       '-Xmx512m',

@@ -20,6 +20,8 @@ export interface KafkaOptions {
   /** Topics to create (idempotent). */
   readonly topics?: readonly { readonly name: string; readonly partitions: number }[];
   readonly onProgress?: (message: string) => void;
+  /** The broker's environment. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface LocalKafka {
@@ -52,7 +54,7 @@ export async function startKafka(options: KafkaOptions): Promise<LocalKafka> {
       await run(
         'java',
         [...jvm, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', 'bWFuYWdlZC1mbGluay1wbA', '-c', properties],
-        { timeout: 120_000 },
+        { timeout: 120_000, env: options.env },
       );
     } catch (error) {
       const failure = error as { stdout?: string; stderr?: string };
@@ -67,6 +69,7 @@ export async function startKafka(options: KafkaOptions): Promise<LocalKafka> {
     name: 'kafka',
     command: 'java',
     args: [...jvm, 'kafka.Kafka', properties],
+    env: options.env,
     logFile: path.join(options.logDir, 'kafka.log'),
     ready: () => tcpOpen(port),
     readyTimeoutMs: 120_000,

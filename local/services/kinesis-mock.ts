@@ -17,6 +17,8 @@ export interface KinesisMockOptions {
   readonly region?: string;
   /** Streams created at start-up. */
   readonly streams?: readonly { readonly name: string; readonly shards: number }[];
+  /** @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface LocalKinesis {
@@ -42,7 +44,7 @@ export async function startKinesisMock(options: KinesisMockOptions): Promise<Loc
     args: [main],
     cwd: path.dirname(main),
     env: {
-      ...process.env,
+      ...(options.env ?? process.env),
       KINESIS_MOCK_PLAIN_PORT: String(port),
       KINESIS_MOCK_TLS_PORT: String(port - 1),
       KINESIS_MOCK_CERT_PATH: path.join(path.dirname(main), 'server.json'),

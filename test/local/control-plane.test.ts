@@ -100,6 +100,13 @@ class FakeEngine implements FlinkEngine {
   async disposeSavepoint(location: string): Promise<void> {
     this.calls.push(`dispose ${location}`);
   }
+
+  /** Completed checkpoints per job, as the cluster's checkpoint folder holds them. */
+  readonly checkpoints = new Map<string, string>();
+
+  async latestCheckpoint(jobId: string): Promise<string | undefined> {
+    return this.checkpoints.get(jobId);
+  }
 }
 
 const createRequest = {
@@ -379,6 +386,7 @@ describe('the local control plane (kinesisanalyticsv2 over a fake Flink engine)'
 
   it('deletes a snapshot only with its creation timestamp', async () => {
     await running();
+    engine.release();
     await client.send(new CreateApplicationSnapshotCommand({ ApplicationName: 'clicks', SnapshotName: 's1' }));
     engine.release();
     await plane.service.idle();
@@ -408,6 +416,47 @@ describe('the local control plane (kinesisanalyticsv2 over a fake Flink engine)'
     engine.jobStates.set('job-1', 'FAILED');
 
     await expect.poll(() => status(), { timeout: 5_000 }).toBe('READY');
+  });
+
+  it('runs a job the cluster lost (its JobManager restarted) again from its latest checkpoint and stays RUNNING', async () => {
+    await running();
+    engine.checkpoints.set('job-1', 'file:///tmp/checkpoints/job-1/chk-7');
+    engine.release();
+
+    engine.jobStates.delete('job-1');
+
+    await expect.poll(() => engine.launches.length, { timeout: 5_000 }).toBe(2);
+    await plane.service.idle();
+    expect(engine.launches[1]).toEqual({ savepointPath: 'file:///tmp/checkpoints/job-1/chk-7', allowNonRestoredState: false });
+    expect(await status()).toBe('RUNNING');
+    const detail = await client.send(new DescribeApplicationCommand({ ApplicationName: 'clicks' }));
+    expect(detail.ApplicationDetail?.ApplicationStatus).toBe('RUNNING');
+  });
+
+  it('runs a lost job that completed no checkpoint again from the snapshot it was started from', async () => {
+    await running();
+    engine.release();
+    await client.send(new CreateApplicationSnapshotCommand({ ApplicationName: 'clicks', SnapshotName: 's1' }));
+    await plane.service.idle();
+    await client.send(new StopApplicationCommand({ ApplicationName: 'clicks' }));
+    await plane.service.idle();
+    await client.send(
+      new StartApplicationCommand({
+        ApplicationName: 'clicks',
+        RunConfiguration: { ApplicationRestoreConfiguration: { ApplicationRestoreType: 'RESTORE_FROM_CUSTOM_SNAPSHOT', SnapshotName: 's1' } },
+      }),
+    );
+    await plane.service.idle();
+    const restoredFrom = engine.launches[engine.launches.length - 1].savepointPath;
+    expect(restoredFrom).toMatch(/savepoint-job-1/);
+    const lost = [...engine.jobStates.entries()].find(([, state]) => state === 'RUNNING')?.[0] as string;
+
+    engine.jobStates.delete(lost);
+
+    await expect.poll(() => engine.launches.length, { timeout: 5_000 }).toBe(3);
+    expect(engine.launches[2].savepointPath).toBe(restoredFrom);
+    await plane.service.idle();
+    expect(await status()).toBe('RUNNING');
   });
 
   it('keeps its applications across a restart of the control plane', async () => {
