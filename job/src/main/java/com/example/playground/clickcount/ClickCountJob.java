@@ -34,7 +34,8 @@ public final class ClickCountJob {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         ClickCountPipeline.build(env, source(config), sink(config),
-                new ClickCountPipeline.Options(config.eventTime(), config.backpressure(), config.faultInjection()));
+                new ClickCountPipeline.Options(config.eventTime(), config.backpressure(), config.faultInjection(),
+                        config.maxFutureSkew()));
         env.execute(JOB_NAME);
     }
 

@@ -8,6 +8,7 @@ import com.example.playground.clickcount.functions.ParseClickEvents;
 import com.example.playground.clickcount.records.ClickEvent;
 import com.example.playground.clickcount.records.ClickEventStatistics;
 import com.example.playground.clickcount.watermarks.ClickEventWatermarks;
+import com.example.playground.clickcount.watermarks.EventTimeGuard;
 import java.io.Serializable;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -37,6 +38,11 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  * a partition read far ahead of another made the other's clicks late. It had no state; the uid is
  * retired and must not be reused.)
  *
+ * <p>In both variants the source's timestamp assigner is the {@link EventTimeGuard}: a click
+ * stamped more than the allowed skew ahead of the TaskManager clock gets a sentinel timestamp that
+ * the watermark generator ignores and the parser counts ({@code futureTimestamp}) and drops, so
+ * neither the watermark nor any window end runs ahead of the clock by more than skew (+ 15 s).
+ *
  * <p>The uids below are part of the savepoint contract: never change them.
  */
 public final class ClickCountPipeline {
@@ -64,16 +70,30 @@ public final class ClickCountPipeline {
      * @param backpressure insert the {@link BackpressureMap}
      * @param faultInjection let {@code fail} control records fail the job
      * @param parser the parse function (tests inject a clock); {@code null} for the default
+     * @param guard the source's timestamp assigner (tests inject a clock); {@code null} for one
+     *     with {@link EventTimeGuard#DEFAULT_MAX_FUTURE_SKEW} on the wall clock
      */
-    public record Options(boolean eventTime, boolean backpressure, boolean faultInjection, ParseClickEvents parser)
-            implements Serializable {
+    public record Options(boolean eventTime, boolean backpressure, boolean faultInjection, ParseClickEvents parser,
+            EventTimeGuard guard) implements Serializable {
 
         public Options(boolean eventTime, boolean backpressure, boolean faultInjection) {
-            this(eventTime, backpressure, faultInjection, null);
+            this(eventTime, backpressure, faultInjection, null, null);
+        }
+
+        public Options(boolean eventTime, boolean backpressure, boolean faultInjection, Duration maxFutureSkew) {
+            this(eventTime, backpressure, faultInjection, null, new EventTimeGuard(maxFutureSkew));
+        }
+
+        public Options(boolean eventTime, boolean backpressure, boolean faultInjection, ParseClickEvents parser) {
+            this(eventTime, backpressure, faultInjection, parser, null);
         }
 
         ParseClickEvents parseFunction() {
             return parser != null ? parser : new ParseClickEvents(faultInjection);
+        }
+
+        EventTimeGuard eventTimeGuard() {
+            return guard != null ? guard : new EventTimeGuard(EventTimeGuard.DEFAULT_MAX_FUTURE_SKEW);
         }
     }
 
@@ -86,9 +106,10 @@ public final class ClickCountPipeline {
             Sink<ClickEventStatistics> sink,
             Options options) {
 
+        EventTimeGuard guard = options.eventTimeGuard();
         WatermarkStrategy<String> watermarks = options.eventTime()
-                ? new ClickEventWatermarks(OUT_OF_ORDERNESS, IDLENESS)
-                : WatermarkStrategy.noWatermarks();
+                ? new ClickEventWatermarks(OUT_OF_ORDERNESS, IDLENESS, guard)
+                : WatermarkStrategy.<String>noWatermarks().withTimestampAssigner(guard);
         DataStream<ClickEvent> clicks = env.fromSource(source, watermarks, SOURCE_NAME,
                         Types.STRING)
                 .uid(SOURCE_UID)

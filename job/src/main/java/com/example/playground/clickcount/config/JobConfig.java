@@ -6,7 +6,9 @@ import com.example.playground.clickcount.config.KafkaConfig.StartingOffsets;
 import com.example.playground.clickcount.config.KinesisConfig.HttpProtocol;
 import com.example.playground.clickcount.config.KinesisConfig.InitialPosition;
 import com.example.playground.clickcount.records.Timestamps;
+import com.example.playground.clickcount.watermarks.EventTimeGuard;
 import java.io.Serializable;
+import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
@@ -17,12 +19,16 @@ import java.util.Properties;
  *
  * <p>Exactly one of {@link #kinesis()} and {@link #kafka()} is present, matching {@link #streams()}.
  * Every key is documented in {@code job/README.md}.
+ *
+ * @param maxFutureSkew how far ahead of the TaskManager clock a click may be stamped; clicks
+ *     further ahead are counted ({@code futureTimestamp}) and dropped, see {@link EventTimeGuard}
  */
 public record JobConfig(
         StreamsKind streams,
         boolean eventTime,
         boolean backpressure,
         boolean faultInjection,
+        Duration maxFutureSkew,
         KinesisConfig kinesis,
         KafkaConfig kafka)
         implements Serializable {
@@ -30,6 +36,7 @@ public record JobConfig(
     public static final String JOB_GROUP = "ClickCountJob";
     public static final String KINESIS_GROUP = "Kinesis";
     public static final String KAFKA_GROUP = "Kafka";
+    public static final String MAX_FUTURE_SKEW = "max-future-skew";
 
     public Optional<KinesisConfig> kinesisConfig() {
         return Optional.ofNullable(kinesis);
@@ -54,6 +61,13 @@ public record JobConfig(
         boolean eventTime = job.bool("event-time", true);
         boolean backpressure = job.bool("backpressure", false);
         boolean faultInjection = job.bool("fault-injection", true);
+        Duration maxFutureSkew = job.duration(MAX_FUTURE_SKEW, EventTimeGuard.DEFAULT_MAX_FUTURE_SKEW);
+        if (maxFutureSkew.toMillis() <= 0 || maxFutureSkew.compareTo(EventTimeGuard.MAX_FUTURE_SKEW_LIMIT) > 0) {
+            throw new InvalidConfigurationException(job.qualified(MAX_FUTURE_SKEW)
+                    + " must be at least 1 ms and at most 10 min (results carry their window end as timestamp,"
+                    + " and Kafka brokers reject timestamps more than 1 h ahead), got '"
+                    + job.string(MAX_FUTURE_SKEW, "") + "'");
+        }
         String condition = job.qualified("streams") + "=" + streams.name().toLowerCase(java.util.Locale.ROOT);
         KinesisConfig kinesis = null;
         KafkaConfig kafka = null;
@@ -62,7 +76,7 @@ public record JobConfig(
         } else {
             kafka = parseKafka(new PropertyGroup(KAFKA_GROUP, groups.get(KAFKA_GROUP)), condition);
         }
-        return new JobConfig(streams, eventTime, backpressure, faultInjection, kinesis, kafka);
+        return new JobConfig(streams, eventTime, backpressure, faultInjection, maxFutureSkew, kinesis, kafka);
     }
 
     private static KinesisConfig parseKinesis(PropertyGroup group, String condition) {

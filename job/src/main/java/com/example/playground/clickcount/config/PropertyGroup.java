@@ -2,6 +2,7 @@ package com.example.playground.clickcount.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
@@ -71,6 +72,24 @@ final class PropertyGroup {
         }
         throw new InvalidConfigurationException(qualified(key) + " must be one of "
                 + java.util.Arrays.toString(type.getEnumConstants()) + ", got '" + value.get() + "'");
+    }
+
+    /**
+     * A duration in Flink's syntax: a number and a unit ({@code 60 s}, {@code 500 ms},
+     * {@code 2 min}; the space is optional), a bare number of milliseconds, or ISO-8601
+     * ({@code PT60S}).
+     */
+    Duration duration(String key, Duration defaultValue) {
+        Optional<String> value = optional(key);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            return org.apache.flink.util.TimeUtils.parseDuration(value.get());
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new InvalidConfigurationException(qualified(key)
+                    + " must be a duration such as 60 s, 500 ms or 2 min, got '" + value.get() + "'", e);
+        }
     }
 
     String streamArn(String key, String condition) {

@@ -5,6 +5,7 @@ import com.example.playground.clickcount.records.ClickEventJson;
 import com.example.playground.clickcount.records.InputRecord;
 import com.example.playground.clickcount.records.InvalidReason;
 import com.example.playground.clickcount.records.Timestamps;
+import com.example.playground.clickcount.watermarks.EventTimeGuard;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -21,10 +22,14 @@ import org.slf4j.LoggerFactory;
  * Turns input lines into {@link ClickEvent}s. Bad input is counted and dropped, never thrown; a
  * {@code fail} control record throws {@link InjectedFailureException} per {@link FaultInjectionRule}.
  *
+ * <p>Clicks too far in the future are not decided here: the source's timestamp assigner
+ * ({@link EventTimeGuard}) gives them the record timestamp {@link EventTimeGuard#FUTURE_EVENT_TIME},
+ * and this function counts a valid click carrying it as {@code futureTimestamp} and drops it.
+ *
  * <p>Metrics, in group {@code clickEvents}: {@code validClicks}, {@code invalidRecords} (all
  * reasons), one counter per {@link InvalidReason} ({@code malformedJson}, {@code missingField},
- * {@code unknownPage}, {@code invalidTimestamp}, {@code invalidControlRecord}),
- * {@code controlRecords} and {@code controlRecordsIgnored}.
+ * {@code unknownPage}, {@code invalidTimestamp}, {@code invalidControlRecord},
+ * {@code futureTimestamp}), {@code controlRecords} and {@code controlRecordsIgnored}.
  */
 public class ParseClickEvents extends ProcessFunction<String, ClickEvent> {
 
@@ -93,17 +98,27 @@ public class ParseClickEvents extends ProcessFunction<String, ClickEvent> {
     public void processElement(String value, Context ctx, Collector<ClickEvent> out) {
         InputRecord input = ClickEventJson.parse(value);
         if (input instanceof InputRecord.Click click) {
+            Long timestamp = ctx.timestamp();
+            if (timestamp != null && timestamp == EventTimeGuard.FUTURE_EVENT_TIME) {
+                onInvalid(InvalidReason.FUTURE_TIMESTAMP,
+                        "timestamp more than ClickCountJob.max-future-skew ahead of the TaskManager clock", value);
+                return;
+            }
             validClicks.inc();
             out.collect(click.event());
         } else if (input instanceof InputRecord.Control control) {
             onControl(control);
         } else if (input instanceof InputRecord.Invalid invalid) {
-            invalidRecords.inc();
-            invalidByReason.get(invalid.reason()).inc();
-            if (invalidSampler.sample()) {
-                LOG.warn("Dropped invalid record #{} ({}: {}): {}",
-                        invalidSampler.seen(), invalid.reason().metricName(), invalid.detail(), abbreviate(value));
-            }
+            onInvalid(invalid.reason(), invalid.detail(), value);
+        }
+    }
+
+    private void onInvalid(InvalidReason reason, String detail, String value) {
+        invalidRecords.inc();
+        invalidByReason.get(reason).inc();
+        if (invalidSampler.sample()) {
+            LOG.warn("Dropped invalid record #{} ({}: {}): {}",
+                    invalidSampler.seen(), reason.metricName(), detail, abbreviate(value));
         }
     }
 

@@ -1,7 +1,5 @@
 package com.example.playground.clickcount.watermarks;
 
-import com.example.playground.clickcount.records.ClickEventJson;
-import com.example.playground.clickcount.records.InputRecord;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
 import org.apache.flink.api.common.eventtime.TimestampAssigner;
@@ -20,31 +18,34 @@ import org.apache.flink.api.common.eventtime.WatermarksWithIdleness;
  * minimum over the splits that are not idle, so a partition read far ahead of another cannot push
  * the other's clicks behind the watermark.
  *
- * <p>The event time of a line is the {@code timestamp} of the click it holds: the line is parsed
- * here with {@link ClickEventJson#parse} (the same classification as the parser operator, which
- * parses it a second time to count and emit it). A line that is not a valid click (garbage,
- * control records) gets {@link #NO_EVENT_TIME} and is invisible to the watermark generator: it
- * neither advances nor holds back the watermark, and it does not count as split activity for
- * idleness.
+ * <p>The event time of a line comes from the {@link EventTimeGuard}: the {@code timestamp} of the
+ * click it holds (the line is parsed there with the same classification as the parser operator,
+ * which parses it a second time to count and emit it). A line that is not a valid click (garbage,
+ * control records) gets {@link #NO_EVENT_TIME}, a click stamped more than the guard's skew ahead of
+ * the clock gets {@link EventTimeGuard#FUTURE_EVENT_TIME}; both are invisible to the watermark
+ * generator: they neither advance nor hold back the watermark, and they do not count as split
+ * activity for idleness.
  */
 public final class ClickEventWatermarks implements WatermarkStrategy<String> {
 
     private static final long serialVersionUID = 1L;
 
-    /** Timestamp of input lines that are no valid click. */
-    public static final long NO_EVENT_TIME = Long.MIN_VALUE;
+    /** Timestamp of input lines that are no valid click (see {@link EventTimeGuard#NO_EVENT_TIME}). */
+    public static final long NO_EVENT_TIME = EventTimeGuard.NO_EVENT_TIME;
 
     private final Duration outOfOrderness;
     private final Duration idleness;
+    private final EventTimeGuard guard;
 
-    public ClickEventWatermarks(Duration outOfOrderness, Duration idleness) {
+    public ClickEventWatermarks(Duration outOfOrderness, Duration idleness, EventTimeGuard guard) {
         this.outOfOrderness = outOfOrderness;
         this.idleness = idleness;
+        this.guard = guard;
     }
 
     @Override
     public TimestampAssigner<String> createTimestampAssigner(TimestampAssignerSupplier.Context context) {
-        return (line, recordTimestamp) -> eventTime(line);
+        return guard;
     }
 
     @Override
@@ -53,14 +54,7 @@ public final class ClickEventWatermarks implements WatermarkStrategy<String> {
                 new BoundedOutOfOrdernessWatermarks<>(outOfOrderness), idleness, context.getInputActivityClock()));
     }
 
-    /** The click's timestamp, or {@link #NO_EVENT_TIME} for anything else. */
-    public static long eventTime(String line) {
-        return ClickEventJson.parse(line) instanceof InputRecord.Click click
-                ? click.event().getTimestamp()
-                : NO_EVENT_TIME;
-    }
-
-    /** Passes only records with an event time to the wrapped generator. */
+    /** Passes only records with an event time (no sentinel of {@link EventTimeGuard}) to the wrapped generator. */
     static final class ClicksOnly implements WatermarkGenerator<String> {
 
         private final WatermarkGenerator<String> delegate;
@@ -71,7 +65,7 @@ public final class ClickEventWatermarks implements WatermarkStrategy<String> {
 
         @Override
         public void onEvent(String event, long eventTimestamp, WatermarkOutput output) {
-            if (eventTimestamp != NO_EVENT_TIME) {
+            if (EventTimeGuard.isEventTime(eventTimestamp)) {
                 delegate.onEvent(event, eventTimestamp, output);
             }
         }

@@ -7,10 +7,14 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class JobConfigTest {
@@ -35,6 +39,7 @@ class JobConfigTest {
         assertThat(config.eventTime()).isTrue();
         assertThat(config.backpressure()).isFalse();
         assertThat(config.faultInjection()).isTrue();
+        assertThat(config.maxFutureSkew()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.kinesisConfig()).isEmpty();
         assertThat(config.kafka()).isEqualTo(new KafkaConfig("localhost:9092", "input", "output", "click-count-job",
                 KafkaConfig.StartingOffsets.EARLIEST, KafkaConfig.Auth.NONE,
@@ -167,6 +172,51 @@ class JobConfigTest {
         put("Kafka", "auth", "sasl");
         assertThatThrownBy(() -> JobConfig.parse(groups))
                 .hasMessage("Kafka.auth must be one of [NONE, IAM], got 'sasl'");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "90 s|90000",
+        "90s|90000",
+        "500 ms|500",
+        "2 min|120000",
+        "120000|120000",
+        "10 min|600000",
+        "PT30S|30000",
+    })
+    void readsMaxFutureSkewAsDurationOrMilliseconds(String value, long millis) {
+        put("ClickCountJob", "streams", "kafka");
+        put("Kafka", "bootstrap.servers", "localhost:9092");
+        put("ClickCountJob", "max-future-skew", value);
+
+        assertThat(JobConfig.parse(groups).maxFutureSkew()).isEqualTo(Duration.ofMillis(millis));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"soon", "-5 s", "1.5 s", "60 parsecs"})
+    void rejectsMaxFutureSkewThatIsNoDuration(String value) {
+        put("ClickCountJob", "streams", "kafka");
+        put("Kafka", "bootstrap.servers", "localhost:9092");
+        put("ClickCountJob", "max-future-skew", value);
+
+        assertThatThrownBy(() -> JobConfig.parse(groups))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("ClickCountJob.max-future-skew must be a duration such as 60 s, 500 ms or 2 min, got '"
+                        + value + "'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "0 s", "500 ns", "601 s", "1 h", "1 d"})
+    void rejectsMaxFutureSkewThatIsZeroOrBeyondTenMinutes(String value) {
+        put("ClickCountJob", "streams", "kafka");
+        put("Kafka", "bootstrap.servers", "localhost:9092");
+        put("ClickCountJob", "max-future-skew", value);
+
+        assertThatThrownBy(() -> JobConfig.parse(groups))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageStartingWith("ClickCountJob.max-future-skew must be at least 1 ms and at most 10 min")
+                .hasMessageContaining("Kafka brokers reject timestamps more than 1 h ahead")
+                .hasMessageEndingWith("got '" + value + "'");
     }
 
     @Test

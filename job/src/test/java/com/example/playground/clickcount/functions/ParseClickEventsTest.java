@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.example.playground.clickcount.records.ClickEvent;
 import com.example.playground.clickcount.records.ClickEventJson;
 import com.example.playground.clickcount.records.Timestamps;
+import com.example.playground.clickcount.watermarks.EventTimeGuard;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -44,6 +45,41 @@ class ParseClickEventsTest {
             assertThat(fn.counterValue("invalidTimestamp")).isEqualTo(1);
             assertThat(fn.counterValue("missingField")).isEqualTo(1);
             assertThat(fn.counterValue("invalidControlRecord")).isEqualTo(1);
+            assertThat(fn.counterValue("futureTimestamp")).isZero();
+        }
+    }
+
+    @Test
+    void clickCarryingTheFutureSentinelIsCountedAsFutureTimestampAndDropped() throws Exception {
+        ParseClickEvents fn = parser(true);
+        try (OneInputStreamOperatorTestHarness<String, ClickEvent> harness =
+                ProcessFunctionTestHarnesses.forProcessFunction(fn)) {
+            ClickEvent dayAhead = new ClickEvent(OPENED + 86_400_000, "/help");
+            ClickEvent valid = new ClickEvent(OPENED + 15, "/help");
+            harness.processElement(ClickEventJson.toJson(dayAhead), EventTimeGuard.FUTURE_EVENT_TIME);
+            harness.processElement(ClickEventJson.toJson(valid), valid.getTimestamp());
+            // the sentinel on a line that is no click does not make it a future click
+            harness.processElement("{oops", EventTimeGuard.FUTURE_EVENT_TIME);
+
+            assertThat(harness.extractOutputValues()).containsExactly(valid);
+            assertThat(fn.counterValue("futureTimestamp")).isEqualTo(1);
+            assertThat(fn.counterValue("validClicks")).isEqualTo(1);
+            assertThat(fn.counterValue("invalidRecords")).isEqualTo(2);
+            assertThat(fn.counterValue("malformedJson")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void clickWithoutRecordTimestampIsStillAValidClick() throws Exception {
+        ParseClickEvents fn = parser(true);
+        try (OneInputStreamOperatorTestHarness<String, ClickEvent> harness =
+                ProcessFunctionTestHarnesses.forProcessFunction(fn)) {
+            ClickEvent click = new ClickEvent(OPENED + 15, "/shop");
+            harness.processElement(new org.apache.flink.streaming.runtime.streamrecord.StreamRecord<>(
+                    ClickEventJson.toJson(click)));
+
+            assertThat(harness.extractOutputValues()).containsExactly(click);
+            assertThat(fn.counterValue("futureTimestamp")).isZero();
         }
     }
 

@@ -45,6 +45,12 @@ class ClickEventJsonTest {
                 .isEqualTo(new InputRecord.Click(new ClickEvent(T - 15, "/jobs")));
     }
 
+    @Test
+    void acceptsEveryInstantFromYear0000ToYear9999() {
+        assertThat(Timestamps.parse("0000-01-01T00:00:00Z")).isEqualTo(-62_167_219_200_000L);
+        assertThat(Timestamps.parse("9999-12-31T23:59:59.999Z")).isEqualTo(253_402_300_799_999L);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "   ", "{", "not json", "[1,2]", "42", "null", "\"text\""})
     void classifiesMalformedJson(String text) {
@@ -59,6 +65,12 @@ class ClickEventJsonTest {
         "{\"timestamp\":\"2026-11-22T21:30:00.015Z\",\"page\":\"/checkout\"}|UNKNOWN_PAGE",
         "{\"timestamp\":\"22-11-2026 09:30:00:015\",\"page\":\"/help\"}|INVALID_TIMESTAMP",
         "{\"timestamp\":\"2026-13-45T21:30:00.015Z\",\"page\":\"/help\"}|INVALID_TIMESTAMP",
+        // beyond epoch milliseconds in a long: used to throw ArithmeticException (a crash loop)
+        "{\"timestamp\":\"+999999999-12-31T23:59:59Z\",\"page\":\"/help\"}|INVALID_TIMESTAMP",
+        // exactly Long.MIN_VALUE ms, Flink's no-timestamp marker: event-time windows would throw
+        "{\"timestamp\":\"-292275055-05-16T16:47:04.192Z\",\"page\":\"/help\"}|INVALID_TIMESTAMP",
+        "{\"timestamp\":\"+10000-01-01T00:00:00Z\",\"page\":\"/help\"}|INVALID_TIMESTAMP",
+        "{\"timestamp\":\"-0001-12-31T23:59:59Z\",\"page\":\"/help\"}|INVALID_TIMESTAMP",
         "{\"control\":\"explode\",\"id\":\"a\",\"issuedAt\":\"2026-11-22T21:30:00.000Z\"}|INVALID_CONTROL_RECORD",
         "{\"control\":\"fail\",\"issuedAt\":\"2026-11-22T21:30:00.000Z\"}|INVALID_CONTROL_RECORD",
         "{\"control\":\"fail\",\"id\":\"a\"}|INVALID_CONTROL_RECORD",

@@ -8,29 +8,99 @@ import com.example.playground.clickcount.records.Timestamps;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.eventtime.TimestampAssigner;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarksWithIdleness;
+import org.apache.flink.util.clock.ManualClock;
 import org.junit.jupiter.api.Test;
 
 class ClickEventWatermarksTest {
 
     private static final long T = Timestamps.parse("2026-11-22T21:30:00.015Z");
 
+    /** The clock of the guard: the click at T is read 10 s after it happened. */
+    private static final ClickEventWatermarks WATERMARKS = new ClickEventWatermarks(
+            Duration.ofMillis(200), Duration.ofSeconds(5), new EventTimeGuard(Duration.ofSeconds(60), () -> T + 10_000));
+
     @Test
     void eventTimeIsTheClickTimestampAndNothingForOtherLines() {
-        assertThat(ClickEventWatermarks.eventTime(ClickEventJson.toJson(new ClickEvent(T, "/help")))).isEqualTo(T);
-        assertThat(ClickEventWatermarks.eventTime("{not json")).isEqualTo(ClickEventWatermarks.NO_EVENT_TIME);
-        assertThat(ClickEventWatermarks.eventTime("{\"timestamp\":\"2026-11-22T21:30:00.000Z\",\"page\":\"/checkout\"}"))
+        TimestampAssigner<String> assigner = WATERMARKS.createTimestampAssigner(null);
+
+        assertThat(assigner.extractTimestamp(ClickEventJson.toJson(new ClickEvent(T, "/help")), 0)).isEqualTo(T);
+        assertThat(assigner.extractTimestamp("{not json", 0)).isEqualTo(ClickEventWatermarks.NO_EVENT_TIME);
+        assertThat(assigner.extractTimestamp("{\"timestamp\":\"2026-11-22T21:30:00.000Z\",\"page\":\"/checkout\"}", 0))
                 .isEqualTo(ClickEventWatermarks.NO_EVENT_TIME);
-        assertThat(ClickEventWatermarks.eventTime(ClickEventJson.controlFail("id", T + 60_000)))
+        assertThat(assigner.extractTimestamp(ClickEventJson.controlFail("id", T + 60_000), 0))
                 .isEqualTo(ClickEventWatermarks.NO_EVENT_TIME);
+    }
+
+    @Test
+    void clickMoreThanTheSkewAheadOfTheClockGetsTheFutureSentinel() {
+        TimestampAssigner<String> assigner = WATERMARKS.createTimestampAssigner(null);
+
+        assertThat(assigner.extractTimestamp(ClickEventJson.toJson(new ClickEvent(T + 70_000, "/help")), 0))
+                .isEqualTo(T + 70_000);
+        assertThat(assigner.extractTimestamp(ClickEventJson.toJson(new ClickEvent(T + 70_001, "/help")), 0))
+                .isEqualTo(EventTimeGuard.FUTURE_EVENT_TIME);
     }
 
     @Test
     void linesWithoutEventTimeNeitherAdvanceNorRegressTheWatermark() {
         List<Long> emitted = new ArrayList<>();
+        WatermarkGenerator<String> generator = new ClickEventWatermarks.ClicksOnly(
+                new org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks<>(Duration.ofMillis(200)));
+
+        generator.onEvent("click", T, recording(emitted));
+        generator.onPeriodicEmit(recording(emitted));
+        generator.onEvent("garbage", ClickEventWatermarks.NO_EVENT_TIME, recording(emitted));
+        generator.onPeriodicEmit(recording(emitted));
+        generator.onEvent("a click a day ahead", EventTimeGuard.FUTURE_EVENT_TIME, recording(emitted));
+        generator.onPeriodicEmit(recording(emitted));
+
+        assertThat(emitted).containsExactly(T - 201, T - 201, T - 201);
+    }
+
+    @Test
+    void farFutureClicksAreNoActivityForIdleness() {
+        ManualClock activity = new ManualClock(Duration.ofSeconds(1).toNanos());
+        WatermarkGenerator<String> generator = new ClickEventWatermarks.ClicksOnly(new WatermarksWithIdleness<>(
+                new org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks<>(Duration.ofMillis(200)),
+                Duration.ofSeconds(5), activity));
+        List<Long> emitted = new ArrayList<>();
+        boolean[] idle = {false};
         WatermarkOutput output = new WatermarkOutput() {
+            @Override
+            public void emitWatermark(Watermark watermark) {
+                emitted.add(watermark.getTimestamp());
+            }
+
+            @Override
+            public void markIdle() {
+                idle[0] = true;
+            }
+
+            @Override
+            public void markActive() {
+                idle[0] = false;
+            }
+        };
+        generator.onEvent("click", T, output);
+        generator.onPeriodicEmit(output);
+
+        for (int second = 1; second <= 8; second++) {
+            activity.advanceTime(Duration.ofSeconds(1));
+            generator.onEvent("a click a day ahead", EventTimeGuard.FUTURE_EVENT_TIME, output);
+            generator.onPeriodicEmit(output);
+        }
+
+        assertThat(idle[0]).as("a split that delivers only far-future clicks goes idle").isTrue();
+        assertThat(emitted).containsOnly(T - 201);
+    }
+
+    private static WatermarkOutput recording(List<Long> emitted) {
+        return new WatermarkOutput() {
             @Override
             public void emitWatermark(Watermark watermark) {
                 emitted.add(watermark.getTimestamp());
@@ -42,14 +112,5 @@ class ClickEventWatermarksTest {
             @Override
             public void markActive() {}
         };
-        WatermarkGenerator<String> generator = new ClickEventWatermarks.ClicksOnly(
-                new org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks<>(Duration.ofMillis(200)));
-
-        generator.onEvent("click", T, output);
-        generator.onPeriodicEmit(output);
-        generator.onEvent("garbage", ClickEventWatermarks.NO_EVENT_TIME, output);
-        generator.onPeriodicEmit(output);
-
-        assertThat(emitted).containsExactly(T - 201, T - 201);
     }
 }
