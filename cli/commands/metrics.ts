@@ -1,5 +1,6 @@
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import type { FlinkRestClient } from '../../local/flink/rest';
+import { JOB_EXPECTED, readHealth, readLocalApplication, type JobHealth } from '../../local/health';
 import { UsageError, type Io } from '../io';
 import { intIn } from '../options';
 import { currentJob, localFlink, PlayError, realClock, resolveTarget, runPlay, targetFlags, withTargetOptions, type Clock, type PlayTarget } from '../target';
@@ -69,8 +70,15 @@ function num(value: string | undefined): number | null {
   return Number.isFinite(parsed) ? parsed : null;
 }
 
-/** Reads MSF-named metrics from the local Flink REST API. */
-export async function localMetrics(rest: FlinkRestClient, names: readonly string[]): Promise<MetricValues> {
+/** The per-second rates: shown only while they describe the present (the rate rule in local/health.ts). */
+export const RATE_METRICS: ReadonlySet<string> = new Set(['numRecordsInPerSecond', 'numRecordsOutPerSecond']);
+
+/**
+ * Reads MSF-named metrics from the local Flink REST API. `ratesGate` is the health's reason why
+ * per-second rates would not describe the present (e.g. no TaskManager): then they are null,
+ * since Flink's metric store still holds the last meters of tasks that no longer run.
+ */
+export async function localMetrics(rest: FlinkRestClient, names: readonly string[], options: { readonly ratesGate?: string } = {}): Promise<MetricValues> {
   const job = await currentJob(rest);
   const values: Record<string, number | null> = Object.fromEntries(names.map((n) => [n, null]));
   const overview = await rest.overview().catch(() => undefined);
@@ -98,7 +106,9 @@ export async function localMetrics(rest: FlinkRestClient, names: readonly string
   const jobMetrics = wanted.length ? await rest.jobMetrics(job.jid, wanted).catch(() => []) : [];
   for (const name of jobNames) values[name] = num(jobMetrics.find((m) => m.id === name)?.value);
   if (names.includes('fullRestarts')) values.fullRestarts = num(jobMetrics.find((m) => m.id === 'numRestarts')?.value);
-  const vertexNames = ['numRecordsInPerSecond', 'numRecordsOutPerSecond', 'numLateRecordsDropped'].filter((n) => names.includes(n));
+  const vertexNames = ['numRecordsInPerSecond', 'numRecordsOutPerSecond', 'numLateRecordsDropped'].filter(
+    (n) => names.includes(n) && !(options.ratesGate !== undefined && RATE_METRICS.has(n)),
+  );
   if (vertexNames.length) {
     const details = await rest.job(job.jid).catch(() => undefined);
     const source = details?.vertices[0];
@@ -111,8 +121,8 @@ export async function localMetrics(rest: FlinkRestClient, names: readonly string
         rest.vertexMetricSums(job.jid, source.id, ['numRecordsOutPerSecond']).catch(() => ({}) as Record<string, number>),
         rest.vertexMetricSums(job.jid, last.id, [writerIn, late]).catch(() => ({}) as Record<string, number>),
       ]);
-      if (names.includes('numRecordsInPerSecond')) values.numRecordsInPerSecond = maybeRound(src.numRecordsOutPerSecond);
-      if (names.includes('numRecordsOutPerSecond')) values.numRecordsOutPerSecond = maybeRound(sink[writerIn]);
+      if (vertexNames.includes('numRecordsInPerSecond')) values.numRecordsInPerSecond = maybeRound(src.numRecordsOutPerSecond);
+      if (vertexNames.includes('numRecordsOutPerSecond')) values.numRecordsOutPerSecond = maybeRound(sink[writerIn]);
       if (names.includes('numLateRecordsDropped')) values.numLateRecordsDropped = sink[late] ?? null;
     }
   }
@@ -177,8 +187,8 @@ export async function cloudWatchMetrics(
   return values;
 }
 
-function format(name: string, value: number | null): string {
-  if (value === null) return '–';
+function format(name: string, value: number | null, ratesGate?: string): string {
+  if (value === null) return ratesGate !== undefined && RATE_METRICS.has(name) ? `– (not shown: ${ratesGate})` : '–';
   const unit = UNITS[name];
   return unit ? `${value} ${unit}` : String(value);
 }
@@ -189,8 +199,18 @@ export async function metrics(options: MetricsOptions, io: Io): Promise<number> 
   const names = options.names.length ? [...options.names] : [...DEFAULT_METRICS];
   return runPlay(io, target, async () => {
     let values: MetricValues;
+    let health: JobHealth | undefined;
     if (target.local) {
-      values = await localMetrics(localFlink(target), names);
+      const rest = localFlink(target);
+      const { dirs, record } = target.local;
+      const app = readLocalApplication(dirs, record.applicationName);
+      health = await readHealth(rest, {
+        dirs,
+        expectJob: app ? JOB_EXPECTED.has(app.status) : false,
+        jobId: app?.jobId,
+        sinceMs: Date.parse(record.startedAt),
+      });
+      values = await localMetrics(rest, names, { ratesGate: health.rates.reason });
     } else {
       const client = new CloudWatchClient({ ...target.cloudwatch });
       try {
@@ -200,12 +220,16 @@ export async function metrics(options: MetricsOptions, io: Io): Promise<number> 
       }
     }
     if (options.json) {
-      io.out(JSON.stringify({ target: target.kind, application: target.applicationName, metrics: values }, null, 2));
+      io.out(JSON.stringify({ target: target.kind, application: target.applicationName, metrics: values, ...(health ? { health } : {}) }, null, 2));
       return 0;
     }
     const source = target.local ? `Flink REST ${target.local.record.endpoints.flinkRestUrl}` : `CloudWatch AWS/KinesisAnalytics, Application=${target.applicationName}, last ${options.minutes ?? 15} min`;
     io.out(`metrics of ${target.applicationName} (${source})`);
-    for (const name of names) io.out(`  ${name.padEnd(28)} ${format(name, values[name] ?? null)}`);
+    if (health && !health.healthy) {
+      io.out(`  health DEGRADED`);
+      for (const problem of health.problems) io.out(`    - ${problem.message}`);
+    }
+    for (const name of names) io.out(`  ${name.padEnd(28)} ${format(name, values[name] ?? null, health?.rates.reason)}`);
     if (Object.values(values).every((v) => v === null)) {
       throw new PlayError(target.local ? 'no metric has a value: is the job running? (playground status)' : 'no datapoints: is the application running, and are the names right (see --help)?');
     }

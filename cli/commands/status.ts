@@ -1,5 +1,6 @@
 import type { ApplicationDetail, SnapshotDetails } from '@aws-sdk/client-kinesis-analytics-v2';
 import { FlinkRestClient } from '../../local/flink/rest';
+import { degradedQualifier, JOB_EXPECTED, readHealth, readLocalApplication, type JobHealth } from '../../local/health';
 import type { Io } from '../io';
 import { describeApplication, listSnapshots, msfClient, resolveTarget, runPlay, targetFlags, withTargetOptions, type PlayTarget } from '../target';
 import type { RegisterCommand } from './index';
@@ -25,6 +26,8 @@ export interface ApplicationStatusView {
   readonly lastSnapshot: { readonly name: string; readonly status: string; readonly createdAt: string | null } | null;
   /** Locally: the Flink jobs of the session cluster, like `flink list`. */
   readonly flinkJobs?: readonly { readonly id: string; readonly name: string; readonly state: string; readonly startedAt: string }[];
+  /** Locally: the job's health as Flink and the stack's event log tell it (local/health.ts). */
+  readonly health?: JobHealth;
 }
 
 /** The status view of an application and its newest snapshot. */
@@ -59,10 +62,11 @@ function time(iso: string | null): string {
 export function renderStatus(view: ApplicationStatusView): string[] {
   const lines = [
     `------------------ ${view.target === 'local' ? 'Local' : 'AWS'} application ------------------`,
-    `${time(view.lastUpdate)} : ${view.application} : ${view.status} (version ${view.version ?? '?'})`,
+    `${time(view.lastUpdate)} : ${view.application} : ${view.status}${view.health && !view.health.healthy && JOB_EXPECTED.has(view.status) ? ` (${degradedQualifier(view.health)})` : ''} (version ${view.version ?? '?'})`,
     `  parallelism ${view.currentParallelism ?? '?'}${view.parallelism !== view.currentParallelism ? ` (configured ${view.parallelism ?? '?'})` : ''}, ${view.parallelismPerKpu ?? '?'} per KPU → ${view.kpus ?? '?'} KPU(s); autoscaling ${view.autoScaling ? 'on' : 'off'}; snapshots ${view.snapshotsEnabled ? 'enabled' : 'disabled'}`,
     `  last snapshot ${view.lastSnapshot ? `${view.lastSnapshot.name} (${view.lastSnapshot.status}, ${time(view.lastSnapshot.createdAt)})` : 'none'}`,
   ];
+  if (view.health) lines.push(...renderHealthSection(view.health, view.status));
   if (view.flinkJobs) {
     lines.push('------------------ Flink jobs (local session cluster) ------------------');
     if (view.flinkJobs.length === 0) lines.push('No jobs.');
@@ -70,6 +74,19 @@ export function renderStatus(view: ApplicationStatusView): string[] {
   }
   lines.push('-----------------------------------------------------------------------');
   return lines;
+}
+
+/** `health  OK`, or `health  DEGRADED` and one line per problem (what is wrong, where to look). */
+export function renderHealthSection(health: JobHealth, status: string): string[] {
+  if (health.healthy) {
+    const job = health.job;
+    return [
+      job
+        ? `  health OK (job ${job.state}, ${job.tasks.running} of ${job.tasks.total} tasks running on ${health.taskManagers} TaskManager(s), ${health.restartsLastMinute} restarts in the last minute)`
+        : `  health OK (no job runs${JOB_EXPECTED.has(status) ? '' : `: the application is ${status}`})`,
+    ];
+  }
+  return [`  health DEGRADED`, ...health.problems.map((p) => `    - ${p.message}`)];
 }
 
 /** `playground status`: the application's state, version, parallelism, KPUs and last snapshot. */
@@ -83,10 +100,21 @@ export async function status(options: StatusOptions, io: Io): Promise<number> {
     ]);
     let view = statusView(target, detail, snapshots);
     if (target.local) {
-      const jobs = await new FlinkRestClient(target.local.record.endpoints.flinkRestUrl, 5_000).jobs().catch(() => []);
+      const { dirs, record } = target.local;
+      const rest = new FlinkRestClient(record.endpoints.flinkRestUrl, 5_000);
+      const [jobs, health] = await Promise.all([
+        rest.jobs().catch(() => []),
+        readHealth(rest, {
+          dirs,
+          expectJob: JOB_EXPECTED.has(view.status),
+          jobId: readLocalApplication(dirs, record.applicationName)?.jobId,
+          sinceMs: Date.parse(record.startedAt),
+        }),
+      ]);
       view = {
         ...view,
         flinkJobs: jobs.map((j) => ({ id: j.jid, name: j.name, state: j.state, startedAt: new Date(j['start-time']).toISOString() })),
+        health,
       };
     }
     if (options.json) io.out(JSON.stringify(view, null, 2));

@@ -66,12 +66,61 @@ export class ClusterEngine implements FlinkEngine {
     return result.location;
   }
 
+  /**
+   * Stops the job with a savepoint. A savepoint needs every task running: when they are not (no
+   * TaskManager, tasks CREATED) this fails at once, and when they stop running while it is taken it
+   * fails after 12 s without progress, instead of waiting out the 300 s timeout.
+   */
   async stopWithSavepoint(jobId: string): Promise<string> {
+    const STALL_MS = 12_000;
+    const TIMEOUT_MS = 300_000;
+    const blocked = await this.snapshotBlocker(jobId, false);
+    if (blocked) throw new LocalStackError(`the job cannot take a snapshot: ${blocked}; stop without one with: playground stop --force`);
     const trigger = await this.cluster.rest.stopWithSavepoint(jobId, this.cluster.savepointsDir);
-    const result = await this.cluster.rest.awaitSavepoint(jobId, trigger);
-    if (result.status === 'FAILED') throw new LocalStackError(`stop-with-savepoint of Flink job ${jobId} failed: ${result.failure}`);
-    await this.awaitTerminal(jobId);
-    return result.location;
+    const started = Date.now();
+    let stalledSince: number | undefined;
+    for (;;) {
+      const result = await this.cluster.rest.savepointStatus(jobId, trigger);
+      if (result?.status === 'FAILED') throw new LocalStackError(`stop-with-savepoint of Flink job ${jobId} failed: ${result.failure}`);
+      if (result) {
+        await this.awaitTerminal(jobId);
+        return result.location;
+      }
+      const now = Date.now();
+      const stuck = await this.snapshotBlocker(jobId, true).catch(() => undefined);
+      stalledSince = stuck ? (stalledSince ?? now) : undefined;
+      const stalledMs = stalledSince === undefined ? 0 : now - stalledSince;
+      if (stuck && stalledMs >= STALL_MS) {
+        throw new LocalStackError(`the snapshot cannot complete: ${stuck} (for ${Math.round(stalledMs / 1000)} s); stop without one with: playground stop --force`);
+      }
+      if (now - started > TIMEOUT_MS) {
+        throw new LocalStackError(`stop-with-savepoint of Flink job ${jobId} did not complete within ${TIMEOUT_MS / 1000} s; stop without a snapshot with: playground stop --force`);
+      }
+      await sleep(500);
+    }
+  }
+
+  /**
+   * Why the job cannot take (or finish) a savepoint now, or undefined when it can: the job is not
+   * RUNNING, or some of its tasks are not. `stopping`: a stop-with-savepoint is under way, so
+   * FINISHED tasks and a FINISHED job are its progress, not a blocker.
+   */
+  private async snapshotBlocker(jobId: string, stopping: boolean): Promise<string | undefined> {
+    const job = await this.cluster.rest.job(jobId);
+    if (stopping && terminalJobStates.has(job.state)) return undefined;
+    if (job.state !== 'RUNNING') return `the job is ${job.state}`;
+    let total = 0;
+    const blocking = new Map<string, number>();
+    for (const vertex of job.vertices) {
+      total += vertex.parallelism;
+      for (const [state, n] of Object.entries(vertex.tasks ?? { [vertex.status]: vertex.parallelism })) {
+        if (n > 0 && state !== 'RUNNING' && !(stopping && state === 'FINISHED')) blocking.set(state, (blocking.get(state) ?? 0) + n);
+      }
+    }
+    const count = [...blocking.values()].reduce((sum, n) => sum + n, 0);
+    if (count === 0) return undefined;
+    const taskManagers = await this.cluster.rest.taskManagers().catch(() => undefined);
+    return `${count} of ${total} tasks are not running (${[...blocking.keys()].join(', ')})${taskManagers?.length === 0 ? ' and no TaskManager is registered' : ''}`;
   }
 
   async cancel(jobId: string): Promise<void> {

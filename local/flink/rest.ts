@@ -46,6 +46,8 @@ export interface JobVertex {
   readonly name: string;
   readonly parallelism: number;
   readonly status: string;
+  /** How many of the vertex's tasks (subtasks) are in each execution state (`CREATED`, `RUNNING`, …). */
+  readonly tasks?: Readonly<Record<string, number>>;
 }
 
 export interface JobDetails {
@@ -55,6 +57,10 @@ export interface JobDetails {
   readonly 'start-time': number;
   readonly 'end-time': number;
   readonly vertices: readonly JobVertex[];
+  /** The JobManager's clock when it answered (epoch ms). */
+  readonly now?: number;
+  /** When the job last entered each state (epoch ms; 0 for never), e.g. `timestamps.RUNNING`. */
+  readonly timestamps?: Readonly<Partial<Record<FlinkJobState, number>>>;
 }
 
 export interface ClusterOverview {
@@ -69,6 +75,7 @@ export interface TaskManagerInfo {
   readonly id: string;
   readonly path: string;
   readonly dataPort: number;
+  /** Despite its name, the instant (epoch ms) of the TaskManager's last heartbeat. */
   readonly timeSinceLastHeartbeat: number;
   readonly slotsNumber: number;
   readonly freeSlots: number;
@@ -118,10 +125,54 @@ export interface RunJarOptions {
   readonly flinkConfiguration?: Readonly<Record<string, string>>;
 }
 
+/** One failure in a job's exception history (`/jobs/:id/exceptions`, Flink 2.x). */
+export interface ExceptionHistoryEntry {
+  readonly exceptionName: string;
+  readonly stacktrace: string;
+  /** When the failure happened (epoch ms). */
+  readonly timestamp: number;
+  readonly taskName?: string | null;
+  readonly endpoint?: string | null;
+  readonly taskManagerId?: string | null;
+  readonly failureLabels?: Readonly<Record<string, string>>;
+  readonly concurrentExceptions?: readonly Omit<ExceptionHistoryEntry, 'concurrentExceptions'>[];
+}
+
+/** A job's exception history, newest first; `truncated` when Flink kept more than it returned. */
+export interface ExceptionHistory {
+  readonly entries: readonly ExceptionHistoryEntry[];
+  readonly truncated: boolean;
+}
+
 /** The outcome of an asynchronous savepoint or stop-with-savepoint operation. */
 export type SavepointResult =
   | { readonly status: 'COMPLETED'; readonly location: string }
   | { readonly status: 'FAILED'; readonly failure: string };
+
+/** The tasks (subtasks) of a job by execution state. */
+export interface TaskCounts {
+  readonly total: number;
+  readonly running: number;
+  /** Tasks in a state other than RUNNING, by state (`{ CREATED: 2 }`). */
+  readonly notRunning: Readonly<Record<string, number>>;
+}
+
+/** Counts a job's tasks by state from its vertices (`/jobs/:id`). */
+export function countTasks(vertices: readonly JobVertex[]): TaskCounts {
+  let total = 0;
+  let running = 0;
+  const notRunning: Record<string, number> = {};
+  for (const vertex of vertices) {
+    total += vertex.parallelism;
+    const states = vertex.tasks ?? { [vertex.status]: vertex.parallelism };
+    for (const [state, count] of Object.entries(states)) {
+      if (!count) continue;
+      if (state === 'RUNNING') running += count;
+      else notRunning[state] = (notRunning[state] ?? 0) + count;
+    }
+  }
+  return { total, running, notRunning };
+}
 
 /** A typed client of the parts of Flink's REST API (v1) that the playground uses. */
 export class FlinkRestClient {
@@ -193,6 +244,20 @@ export class FlinkRestClient {
     return body['root-exception'];
   }
 
+  /**
+   * The job's exception history, newest first: one entry per failure (each failure of a job with a
+   * restart strategy is followed by a restart). Flink keeps `web.exception-history-size` (16) entries.
+   * Flink 2.x answers only `exceptionHistory` (1.x also had `root-exception`).
+   */
+  async exceptionHistory(jobId: string, maxExceptions = 32): Promise<ExceptionHistory> {
+    const body = await this.request<{ exceptionHistory?: { entries?: ExceptionHistoryEntry[]; truncated?: boolean } }>(
+      'GET',
+      `/jobs/${jobId}/exceptions?maxExceptions=${maxExceptions}`,
+    );
+    const entries = [...(body.exceptionHistory?.entries ?? [])].sort((a, b) => b.timestamp - a.timestamp);
+    return { entries, truncated: body.exceptionHistory?.truncated ?? false };
+  }
+
   async cancelJob(jobId: string): Promise<void> {
     await this.request('PATCH', `/jobs/${jobId}?mode=cancel`);
   }
@@ -247,6 +312,20 @@ export class FlinkRestClient {
   /** The job's checkpointing configuration (interval, mode, …) as Flink applies it. */
   checkpointConfig(jobId: string): Promise<{ readonly mode: string; readonly interval: number; readonly min_pause: number }> {
     return this.request('GET', `/jobs/${jobId}/checkpoints/config`);
+  }
+
+  /**
+   * The job's checkpoint interval in ms, or null when periodic checkpointing is off (Flink reports
+   * Long.MAX_VALUE for a streaming job without checkpointing, and 404 when there is no configuration).
+   */
+  async checkpointIntervalMs(jobId: string): Promise<number | null> {
+    try {
+      const { interval } = await this.checkpointConfig(jobId);
+      return interval > 0 && interval < CHECKPOINTING_DISABLED_FROM_MS ? interval : null;
+    } catch (error) {
+      if (error instanceof FlinkRestError && error.status === 404) return null;
+      throw error;
+    }
   }
 
   /** Job metrics (`/jobs/:id/metrics?get=…`); without names, the available metric ids. */
@@ -307,6 +386,9 @@ export class FlinkRestClient {
     return (text.length > 0 ? JSON.parse(text) : {}) as T;
   }
 }
+
+/** Intervals from this one on (a year) mean "no periodic checkpoints" (Flink uses Long.MAX_VALUE). */
+const CHECKPOINTING_DISABLED_FROM_MS = 365 * 24 * 3_600_000;
 
 function metricQuery(names: readonly string[]): string {
   return names.length > 0 ? `?get=${names.map(encodeURIComponent).join(',')}` : '';
