@@ -34,6 +34,8 @@ const UNITS: Readonly<Record<string, string>> = {
   numRecordsOutPerSecond: 'records/s',
   cpuUtilization: '%',
   heapMemoryUtilization: '%',
+  // Flink's counters (and MSF's metric of the same name) start again at 0 with every attempt of the job.
+  numLateRecordsDropped: 'since the job last (re)started',
 };
 
 /** CloudWatch statistic per metric (gauges of the latest minute: Maximum; rates and utilisation: Average). */

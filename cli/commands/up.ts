@@ -6,7 +6,7 @@ import { ensureJobJar } from '../../infra/lib/job-jar';
 import type { AuditSummary } from '../../lambdas/shared/audit-query';
 import { WINDOW_MS } from '../../lambdas/shared/windows';
 import type { SupervisorArgs, SupervisorMessage } from '../../local/daemon-protocol';
-import { auditStack, observeStack, renderView } from '../../local/observe';
+import { auditStack, observeStack, renderHealth, renderView } from '../../local/observe';
 import { playgroundDirs, repoRoot, type PlaygroundDirs } from '../../local/paths';
 import { assertPortFree, isAlive, logTail } from '../../local/process';
 import { DEFAULT_PORTS, PORT_OPTIONS, type StackOptions, type StackPorts, type StackRecord, type StreamsKind } from '../../local/stack-state';
@@ -156,6 +156,7 @@ export async function up(options: UpOptions, io: Io): Promise<number> {
       } else if (Date.now() - lastPrinted >= 15_000) {
         lastPrinted = Date.now();
         io.out(lines.slice(1, 7).join('\n'));
+        if (!view.health.healthy) io.out(renderHealth(view.health).join('\n'));
       }
       await Promise.race([sleep(Math.min(2_000, Math.max(0, deadline - Date.now()))), new Promise<void>((resolve) => (wake = resolve))]);
     }

@@ -140,8 +140,8 @@ export class ClusterEngine implements FlinkEngine {
   }
 
   async jobFailure(jobId: string): Promise<string | undefined> {
-    const text = await this.cluster.rest.jobExceptions(jobId);
-    return text?.split('\n').slice(0, 3).join(' | ');
+    const latest = (await this.cluster.rest.exceptionHistory(jobId, 1)).entries[0];
+    return latest?.stacktrace.split('\n').slice(0, 3).join(' | ');
   }
 
   async disposeSavepoint(location: string): Promise<void> {

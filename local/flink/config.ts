@@ -86,6 +86,9 @@ export function flinkConfiguration(config: FlinkClusterConfig): Record<string, s
     // a job that waits for a TaskManager that is not there yet (e.g. after a kill) waits long enough
     'slot.request.timeout': '600000',
     'resourcemanager.standalone.start-up-time': '0',
+    // The REST API's metrics are at most 2 s old (default 10 s): the live view's rates and the
+    // health checks read them.
+    'metrics.fetcher.update-interval': '2000',
     'env.java.opts.all': flinkJava17Options.join(' '),
     'classloader.check-leaked-classloader': 'false',
   };

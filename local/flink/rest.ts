@@ -238,12 +238,6 @@ export class FlinkRestClient {
     return this.request('GET', `/jobs/${jobId}`);
   }
 
-  /** The job's exceptions (root cause first), as Flink reports them. */
-  async jobExceptions(jobId: string): Promise<string | undefined> {
-    const body = await this.request<{ 'root-exception'?: string }>('GET', `/jobs/${jobId}/exceptions?maxExceptions=1`);
-    return body['root-exception'];
-  }
-
   /**
    * The job's exception history, newest first: one entry per failure (each failure of a job with a
    * restart strategy is followed by a restart). Flink keeps `web.exception-history-size` (16) entries.
