@@ -5,7 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readStackEvents } from '../../local/events';
 import { playgroundDirs, type PlaygroundDirs } from '../../local/paths';
 import { isAlive, startProcess, type RunningProcess } from '../../local/process';
+import type { FlinkCluster } from '../../local/flink/cluster';
 import { ProcessSupervisor, RestartBackoff } from '../../local/supervisor';
+import { startSupervisorApi, SupervisorClient } from '../../local/supervisor-api';
 
 describe('the process supervisor', () => {
   let dirs: PlaygroundDirs;
@@ -82,5 +84,42 @@ describe('the restart backoff', () => {
     backoff.next(now - 1_000, now);
 
     expect(backoff.next(now - 120_000, now)).toBe(2_000);
+  });
+});
+
+describe("the supervisor's API", () => {
+  it('kills a TaskManager through the cluster and refuses bad requests with a message', async () => {
+    const dirs = playgroundDirs(mkdtempSync(path.join(os.tmpdir(), 'playground-supervisor-api-')));
+    const kills: { id?: string; replaceAfterMs: number }[] = [];
+    const victim = { id: 'taskmanager-1', pid: 4242, slots: 1, logFile: 'tm.log', startedAt: '2026-12-01T00:00:00.000Z', alive: true };
+    const cluster = {
+      jobManagerPid: 4141,
+      jobManagerRestarts: 1,
+      jobManagerLogFile: 'jm.log',
+      jobManagerStartedAt: '2026-12-01T00:00:00.000Z',
+      taskManagers: () => [victim],
+      killTaskManager: async (options: { id?: string; replaceAfterMs: number }) => {
+        kills.push(options);
+        return { victim, replaceAt: 1_000 };
+      },
+    } as unknown as FlinkCluster;
+    const api = await startSupervisorApi(new ProcessSupervisor(dirs), cluster);
+    const client = new SupervisorClient(api.endpoint);
+    try {
+      const killed = await client.killTaskManager({ replaceAfterMs: 5_000 });
+
+      expect(killed.victim.id).toBe('taskmanager-1');
+      expect(kills).toEqual([{ replaceAfterMs: 5_000 }]);
+      expect((await client.processes()).map((p) => `${p.role}:${p.pid}:${p.restarts}`)).toEqual(['jobmanager:4141:1', 'taskmanager:4242:0']);
+      await expect(client.killTaskManager({ replaceAfterMs: -1 })).rejects.toThrow(/replaceAfterMs must be a number/);
+      expect(kills).toHaveLength(1);
+    } finally {
+      await api.close();
+      rmSync(dirs.home, { recursive: true, force: true });
+    }
+  });
+
+  it('says the supervisor does not answer when the stack is gone', async () => {
+    await expect(new SupervisorClient('http://127.0.0.1:1').processes()).rejects.toThrow(/does not answer .*is the playground still running/);
   });
 });
