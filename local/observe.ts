@@ -182,7 +182,7 @@ export function renderView(view: StackView, record: StackRecord, elapsedMs: numb
     `  rates        ${rateLine}`,
     `  checkpoint   ${checkpoint}`,
     audit
-      ? `  windows${elapsedMs > VIEW_AUDIT_RANGE_MS ? ' (1 h)' : '      '} exact ${audit.windows.exact}   wrong ${audit.windows.wrong}   missing ${audit.windows.missing}   pending ${audit.windows.pending}   duplicates ${audit.duplicates}`
+      ? `  windows${elapsedMs > VIEW_AUDIT_RANGE_MS ? ' (1 h)' : '      '} exact ${audit.windows.exact}   wrong ${audit.windows.wrong}   missing ${audit.windows.missing}   incomplete ${audit.windows.incomplete}   pending ${audit.windows.pending}   duplicates ${audit.duplicates}`
       : '  windows      (audit table not reachable)',
     `  latency      ${audit?.latencyMs.p50 == null ? '–' : `p50 ${audit.latencyMs.p50} ms   p99 ${audit.latencyMs.p99} ms`} (window end → result audited)`,
     ...renderHealth(health),

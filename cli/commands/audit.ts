@@ -25,28 +25,47 @@ export function parseDuration(value: string): number {
 
 const DEFAULT_AWS_SINCE_MS = 3_600_000;
 
-/** The readable summary: counts, then every wrong or missing window. */
+/** What `incomplete` means, wherever the audit is printed. */
+export const INCOMPLETE_NOTE = 'the generator stopped mid-window; not checked';
+
+/**
+ * The readable summary: counts, then every wrong, missing or incomplete window. Incomplete windows
+ * (the generator never marked them sent) are reported but do not fail the audit.
+ */
 export function renderAudit(report: UpReport, application: string): string[] {
   const { windows, latencyMs } = report;
   const lines = [
     `audit of ${application}: windows starting ${report.startedAt} … ${report.finishedAt}`,
-    `  windows     exact ${windows.exact}   wrong ${windows.wrong}   missing ${windows.missing}   pending ${windows.pending}`,
+    `  windows     exact ${windows.exact}   wrong ${windows.wrong}   missing ${windows.missing}   incomplete ${windows.incomplete}   pending ${windows.pending}`,
+  ];
+  if (windows.incomplete > 0) lines.push(`  incomplete  ${windows.incomplete} (${INCOMPLETE_NOTE}; not a failure)`);
+  lines.push(
     `  duplicates  ${report.duplicates} (repeats of a result with the same count; allowed with an at-least-once sink)`,
     `  latency     ${latencyMs.p50 === null ? '–' : `p50 ${latencyMs.p50} ms   p99 ${latencyMs.p99} ms`} (window end → result audited)`,
     `  events      ${report.events.generated} generated; ${report.malformed} malformed output records`,
-  ];
-  if (report.nonExact.length === 0) {
-    lines.push(windows.wrong + windows.missing === 0 ? '  verdict     every audited window is exact' : '');
-  } else {
+  );
+  if (report.nonExact.length > 0) {
     lines.push('  non-exact windows:');
     for (const w of report.nonExact) {
       const counts = Object.entries(w.counts)
         .map(([page, count]) => `${page}=${count ?? '–'}`)
         .join(' ');
-      lines.push(`    ${w.verdict.padEnd(7)} ${w.windowStart}  ${w.reason}  (expected ${w.expected ?? '?'}: ${counts})`);
+      lines.push(`    ${w.verdict.padEnd(10)} ${w.windowStart}  ${w.reason}  (expected ${w.expected ?? '?'}: ${counts})`);
     }
   }
-  return lines.filter((l) => l !== '');
+  if (windows.wrong + windows.missing === 0) {
+    lines.push(
+      windows.incomplete === 0
+        ? '  verdict     every audited window is exact'
+        : `  verdict     no window wrong or missing; ${windows.incomplete} incomplete (${INCOMPLETE_NOTE})`,
+    );
+  }
+  return lines;
+}
+
+/** The exit code of an audit: 1 if any window is wrong or missing (incomplete ones do not count). */
+export function auditExitCode(summary: Pick<AuditSummary, 'windows'>): number {
+  return summary.windows.wrong === 0 && summary.windows.missing === 0 ? 0 : 1;
 }
 
 /** `playground audit [--since DURATION] [--json]`: the auditor's verdict over the windows in range. */
@@ -85,13 +104,15 @@ export async function audit(options: AuditOptions, io: Io): Promise<number> {
     };
     if (options.json) io.out(JSON.stringify(report, null, 2));
     else for (const line of renderAudit(report, target.applicationName)) io.out(line);
-    return summary.windows.wrong === 0 && summary.windows.missing === 0 ? 0 : 1;
+    return auditExitCode(summary);
   });
 }
 
 export const registerAudit: RegisterCommand = (program, io, setExit) => {
   withTargetOptions(program.command('audit'))
-    .description("The auditor's verdict: windows exact/wrong/missing/pending, duplicates, latency; exit 1 if any window is wrong or missing")
+    .description(
+      "The auditor's verdict: windows exact/wrong/missing/incomplete/pending, duplicates, latency; exit 1 if any window is wrong or missing (incomplete windows, which the generator stopped sending mid-window, are reported, not failed)",
+    )
     .option('--since <duration>', 'audit the windows of the last 90s/15m/2h/1d (default: since the local stack started; the last hour on AWS)', parseDuration)
     .option('--json', 'print the same JSON as up --report', false)
     .action(async (flags: Record<string, unknown>) => {

@@ -183,7 +183,7 @@ export async function up(options: UpOptions, io: Io): Promise<number> {
     };
     if (options.report) writeFileSync(options.report, `${JSON.stringify(report, null, 2)}\n`);
     io.out(
-      `audit: ${summary.windows.exact} exact, ${summary.windows.wrong} wrong, ${summary.windows.missing} missing, ${summary.windows.pending} pending windows; ${summary.duplicates} duplicates; latency p50 ${summary.latencyMs.p50 ?? '–'} ms, p99 ${summary.latencyMs.p99 ?? '–'} ms; ${summary.events.generated} events generated`,
+      `audit: ${summary.windows.exact} exact, ${summary.windows.wrong} wrong, ${summary.windows.missing} missing, ${summary.windows.incomplete} incomplete, ${summary.windows.pending} pending windows; ${summary.duplicates} duplicates; latency p50 ${summary.latencyMs.p50 ?? '–'} ms, p99 ${summary.latencyMs.p99 ?? '–'} ms; ${summary.events.generated} events generated`,
     );
     for (const window of summary.nonExact) io.out(`  ${window.verdict.padEnd(7)} ${window.windowStart}  ${window.reason}`);
     const verified = summary.windows.exact > 0 && summary.windows.wrong === 0 && summary.windows.missing === 0 && summary.windows.pending === 0;

@@ -29,7 +29,7 @@ export interface AuditQuery {
 export interface NonExactWindow {
   readonly windowStart: string;
   readonly windowEnd: string;
-  readonly verdict: 'wrong' | 'missing';
+  readonly verdict: 'wrong' | 'missing' | 'incomplete';
   readonly reason: string;
   /** The ledger's eventsPerWindow; null for a window the ledger has no record of. */
   readonly expected: number | null;
@@ -38,7 +38,17 @@ export interface NonExactWindow {
 }
 
 export interface AuditSummary {
-  readonly windows: { readonly exact: number; readonly wrong: number; readonly missing: number; readonly pending: number };
+  /**
+   * Windows by verdict. `incomplete`: the generator stopped mid-window (it never marked the window
+   * sent), so its counts cannot be checked; reported, but not a fault of the job.
+   */
+  readonly windows: {
+    readonly exact: number;
+    readonly wrong: number;
+    readonly missing: number;
+    readonly incomplete: number;
+    readonly pending: number;
+  };
   /** Repeats of a result with the same count (expected with an at-least-once sink). */
   readonly duplicates: number;
   /** End-to-end latency (first arrival − windowEnd) over the results in range; null without results. */
@@ -47,7 +57,7 @@ export interface AuditSummary {
   readonly events: { readonly generated: number };
   /** Malformed output records that arrived in the range. */
   readonly malformed: number;
-  /** Wrong and missing windows, oldest first. */
+  /** Wrong, missing and incomplete windows, oldest first. */
   readonly nonExact: readonly NonExactWindow[];
 }
 
@@ -63,8 +73,8 @@ function queryIndex(doc: DynamoDBDocumentClient, query: AuditQuery, partition: s
 
 /**
  * Summarises the audit of the windows starting in `[fromMs, toMs)` (at most 7 days). A window's
- * verdict is the stored one; windows without one are judged now (pending, or missing after the
- * grace period).
+ * verdict is the stored one; windows without one are judged now (pending, or missing or incomplete
+ * after the grace period).
  *
  * No Scan: the window starts in the range are enumerated (windows are deterministic), their ledger
  * entries read with BatchGetItem (100 keys per request), and the audit partition of each window the
@@ -106,7 +116,7 @@ export async function queryAudit(doc: DynamoDBDocumentClient, query: AuditQuery)
     stored.set(windowStart, toStoredWindow(items));
   });
 
-  const windows = { exact: 0, wrong: 0, missing: 0, pending: 0 };
+  const windows = { exact: 0, wrong: 0, missing: 0, incomplete: 0, pending: 0 };
   const nonExact: NonExactWindow[] = [];
   let duplicates = 0;
   const latencies: number[] = [];
@@ -124,7 +134,7 @@ export async function queryAudit(doc: DynamoDBDocumentClient, query: AuditQuery)
       ? { verdict: storedVerdict.verdict as Verdict, reason: storedVerdict.reason }
       : judgeWindow({ ledger: ledger.get(windowStart), results: windowResults, windowEndMs, nowMs, graceMs, allowMissing: true });
     windows[judged.verdict]++;
-    if (judged.verdict === 'wrong' || judged.verdict === 'missing') {
+    if (judged.verdict === 'wrong' || judged.verdict === 'missing' || judged.verdict === 'incomplete') {
       const counts: Record<string, number | null> = {};
       for (const page of PAGES) counts[page] = windowResults.find((r) => r.page === page)?.count ?? null;
       nonExact.push({

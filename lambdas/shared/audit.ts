@@ -24,6 +24,7 @@ const VERDICT_METRIC: Record<VerdictItem['verdict'], string> = {
   exact: 'WindowsExact',
   wrong: 'WindowsWrong',
   missing: 'WindowsMissing',
+  incomplete: 'WindowsIncomplete',
 };
 
 function now(deps: AuditDeps): number {
@@ -123,7 +124,8 @@ export async function readWindow(
 /**
  * Judges a window from the ledger and the audit table and stores the verdict when it is new or
  * may replace the stored one (conditional on the stored verdict, so concurrent judges agree);
- * each stored verdict counts once in WindowsExact / WindowsWrong / WindowsMissing.
+ * each stored verdict counts once in WindowsExact / WindowsWrong / WindowsMissing /
+ * WindowsIncomplete.
  */
 export async function evaluateWindow(
   windowStart: string,
@@ -255,8 +257,9 @@ export const WINDOW_READ_CONCURRENCY = 8;
 
 /**
  * The scheduled sweep: every ledger window whose end is at least the grace period ago (and at most
- * `lookbackMs` before that) without a final verdict is judged; incomplete ones become missing, and
- * missing ones whose results completed since become exact or wrong.
+ * `lookbackMs` before that) without a final verdict is judged; those without complete results
+ * become missing (or incomplete when the generator never marked them sent), and missing or
+ * incomplete ones whose results completed since become exact or wrong.
  *
  * No Scan: windows are deterministic (every 15 s), so the sweep enumerates the window starts in the
  * look-back, reads their ledger entries with BatchGetItem and Queries the audit partition of each
@@ -278,7 +281,7 @@ export async function sweep(deps: AuditDeps, lookbackMs = DEFAULT_SWEEP_LOOKBACK
   // Windows with cutoffEnd − lookbackMs < end ≤ cutoffEnd.
   const starts = windowStartsIn(cutoffEnd - lookbackMs - WINDOW_MS + 1, cutoffEnd - WINDOW_MS + 1).map(toIso);
   const ledger = await getLedgerEntries(deps.doc, deps.config.ledgerTableName, starts);
-  const verdicts: Record<Verdict, number> = { exact: 0, wrong: 0, missing: 0, pending: 0 };
+  const verdicts: Record<Verdict, number> = { exact: 0, wrong: 0, missing: 0, incomplete: 0, pending: 0 };
   let checked = 0;
   await mapConcurrently(
     starts.filter((s) => ledger.has(s)),

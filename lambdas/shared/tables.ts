@@ -35,7 +35,7 @@ export const LEDGER_TABLE: TableSchema = {
  * - result items, `page` = one of the six pages: `windowEnd`, `count` (first arrival), `arrivedAt`
  *   (S, ISO), `latencyMs` (N, arrival − windowEnd), `duplicates` (N), `conflicts` (N),
  *   `conflictCounts` (L of N);
- * - one verdict item per window, `page` = `#window`: `verdict` (`exact` | `wrong` | `missing`),
+ * - one verdict item per window, `page` = `#window`: `verdict` (`exact` | `wrong` | `missing` | `incomplete`),
  *   `reason` (S), `decidedAt` (S), `windowEnd`, `expected` (N);
  * - malformed-record counters, `windowStart` = `#malformed`, `page` = arrival minute (ISO):
  *   `count` (N), `lastError` (S);

@@ -4,6 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SWEEP_LOOKBACK_MS, sweep, type AuditDeps } from '../../lambdas/shared/audit';
 import { MAX_AUDIT_QUERY_WINDOWS, queryAudit, type AuditQuery } from '../../lambdas/shared/audit-query';
 import { createAuditorHandler, createSweepHandler } from '../../lambdas/shared/auditor';
+import { audit } from '../../cli/commands/audit';
+import type { Io } from '../../cli/io';
+import type { PlayTarget } from '../../cli/target';
 import { batchGetAll } from '../../lambdas/shared/dynamodb-reads';
 import { AuditRangeError, BatchGetError } from '../../lambdas/shared/errors';
 import { PAGES } from '../../lambdas/shared/pages';
@@ -221,14 +224,53 @@ describe('auditor', () => {
     expect(again.checked).toBe(0);
   });
 
+  it('sweeps a window the generator never marked sent to incomplete after the grace period, not missing', async () => {
+    // Prepare: the generator was killed mid-window: the ledger still says claimed, about 40 % was counted.
+    ddb.seed('ledger', { windowStart: W, windowEnd: W_END, status: 'claimed', eventsPerWindow: 1000, pages: 6, claimedBy: 'gen' });
+    await createAuditorHandler(deps)(kinesisEvent(PAGES.map((p) => stats(p, 403))), fakeContext());
+    const sweepHandler = createSweepHandler(deps);
+    const afterArrival = verdict();
+
+    // Act
+    clock.nowMs = W_END_MS + 119_000;
+    const early = await sweepHandler({}, fakeContext());
+    clock.nowMs = W_END_MS + 121_000;
+    const late = await sweepHandler({}, fakeContext());
+
+    // Assess
+    expect(afterArrival).toBeUndefined();
+    expect(early.checked).toBe(0);
+    expect(late.verdicts).toEqual({ exact: 0, wrong: 0, missing: 0, incomplete: 1, pending: 0 });
+    expect(verdict()).toMatchObject({ verdict: 'incomplete', expected: 1000 });
+    expect(String(verdict()?.reason)).toMatch(/never marked the window sent.*\/help=403/);
+    expect(metrics.total('WindowsIncomplete')).toBe(1);
+    expect(metrics.total('WindowsWrong') + metrics.total('WindowsMissing')).toBe(0);
+  });
+
+  it('turns an incomplete window exact when its results complete, and re-examines it in the next sweep', async () => {
+    ddb.seed('ledger', { windowStart: W, windowEnd: W_END, status: 'claimed', eventsPerWindow: 1000, pages: 6, claimedBy: 'gen' });
+    clock.nowMs = W_END_MS + 121_000;
+    await sweep(deps);
+    expect(verdict()).toMatchObject({ verdict: 'incomplete' });
+
+    await createAuditorHandler(deps)(kinesisEvent(PAGES.map((p) => stats(p, 1000))), fakeContext());
+
+    expect(verdict()).toMatchObject({ verdict: 'exact' });
+    expect(metrics.total('WindowsIncomplete')).toBe(1);
+    expect(metrics.total('WindowsExact')).toBe(1);
+  });
+
   it('summarises a time range for playground audit', async () => {
     // Prepare: W exact (with one duplicate), W2 wrong, W3 missing, W4 pending.
     const w2 = '2026-11-22T21:30:30.000Z';
     const w3 = '2026-11-22T21:30:45.000Z';
     const w4 = '2026-11-22T21:36:00.000Z';
+    const w5 = '2026-11-22T21:31:00.000Z';
     for (const windowStart of [w2, w3, w4]) {
       ddb.seed('ledger', { windowStart, status: 'sent', eventsPerWindow: 1000, pages: 6, claimedBy: 'gen' });
     }
+    // W5 incomplete: the generator stopped mid-window (still claimed), part of it counted.
+    ddb.seed('ledger', { windowStart: w5, status: 'claimed', eventsPerWindow: 1000, pages: 6, claimedBy: 'gen' });
     const handler = createAuditorHandler(deps);
     const end = (start: string) => new Date(Date.parse(start) + 15_000).toISOString();
     await handler(
@@ -237,6 +279,7 @@ describe('auditor', () => {
         stats('/help', 1000),
         stats('/help', 999, w2, end(w2)),
         stats('/help', 1000, w3, end(w3)),
+        stats('/help', 250, w5, end(w5)),
         'garbage',
       ]),
       fakeContext(),
@@ -251,7 +294,7 @@ describe('auditor', () => {
       gracePeriodSeconds: 120,
     });
 
-    expect(summary.windows).toEqual({ exact: 1, wrong: 1, missing: 1, pending: 1 });
+    expect(summary.windows).toEqual({ exact: 1, wrong: 1, missing: 1, incomplete: 1, pending: 1 });
     expect(summary.duplicates).toBe(1);
     expect(summary.events.generated).toBe(4 * 6 * 1000);
     expect(summary.latencyMs.p50).toBe(1_500);
@@ -259,9 +302,55 @@ describe('auditor', () => {
     expect(summary.nonExact.map((w) => [w.windowStart, w.verdict])).toEqual([
       [w2, 'wrong'],
       [w3, 'missing'],
+      [w5, 'incomplete'],
     ]);
     expect(summary.nonExact[1].counts).toMatchObject({ '/help': 1000, '/news': null });
+    expect(summary.nonExact[2]).toMatchObject({ expected: 1000, counts: { '/help': 250, '/news': null } });
     expect(ddb.mock.commandCalls(ScanCommand)).toHaveLength(0);
+  });
+
+  describe('playground audit', () => {
+    const target: PlayTarget = {
+      kind: 'aws',
+      applicationName: 'click-count',
+      msf: { region: 'us-east-1' },
+      dynamodb: { region: 'us-east-1' },
+      cloudwatch: { region: 'us-east-1' },
+      tables: { ledger: 'ledger', audit: 'audit' },
+    };
+    const run = async (json: boolean): Promise<{ code: number; lines: string[] }> => {
+      const lines: string[] = [];
+      const io: Io = { out: (line) => lines.push(line), err: (line) => lines.push(line), interactive: false };
+      const code = await audit({ target, json, sinceMs: 3_600_000, clock: { now: () => W_END_MS + 200_000 } }, io);
+      return { code, lines };
+    };
+
+    it('reports an incomplete window, says it was not checked, and exits 0', async () => {
+      ddb.seed('ledger', { windowStart: W, windowEnd: W_END, status: 'claimed', eventsPerWindow: 1000, pages: 6, claimedBy: 'gen' });
+      await createAuditorHandler(deps)(kinesisEvent(PAGES.map((p) => stats(p, 700))), fakeContext());
+
+      const text = await run(false);
+      const json = await run(true);
+
+      expect(text.code).toBe(0);
+      expect(text.lines.join('\n')).toMatch(/exact 0 {3}wrong 0 {3}missing 0 {3}incomplete 1 {3}pending 0/);
+      expect(text.lines.join('\n')).toContain('incomplete  1 (the generator stopped mid-window; not checked; not a failure)');
+      expect(text.lines.join('\n')).toMatch(new RegExp(`incomplete +${W}.*never marked the window sent`));
+      expect(text.lines.at(-1)).toBe('  verdict     no window wrong or missing; 1 incomplete (the generator stopped mid-window; not checked)');
+      expect(json.code).toBe(0);
+      expect(JSON.parse(json.lines.join('\n'))).toMatchObject({ windows: { incomplete: 1, missing: 0 }, nonExact: [{ windowStart: W, verdict: 'incomplete' }] });
+    });
+
+    it('still exits 1 for a missing window beside an incomplete one', async () => {
+      const claimed = toIso(W_END_MS);
+      ddb.seed('ledger', { windowStart: claimed, status: 'claimed', eventsPerWindow: 1000, pages: 6, claimedBy: 'gen' });
+
+      const { code, lines } = await run(false);
+
+      expect(code).toBe(1);
+      expect(lines.join('\n')).toMatch(/missing 1 {3}incomplete 1/);
+      expect(lines.join('\n')).not.toContain('verdict     ');
+    });
   });
 
   it('rejects an empty or inverted time range', async () => {
@@ -301,7 +390,7 @@ describe('auditor', () => {
       expect(request?.Keys?.[0]).toEqual({ windowStart: toIso(W_END_MS - DEFAULT_SWEEP_LOOKBACK_MS) });
       expect(windowQueries().sort()).toEqual([earlier, W]);
       expect(ddb.mock.commandCalls(QueryCommand).every((c) => c.args[0].input.ConsistentRead === false)).toBe(true);
-      expect(result).toEqual({ checked: 2, verdicts: { exact: 0, wrong: 0, missing: 2, pending: 0 } });
+      expect(result).toEqual({ checked: 2, verdicts: { exact: 0, wrong: 0, missing: 2, incomplete: 0, pending: 0 } });
     });
 
     it('leaves windows older than the look-back to the query, and examines them with a longer look-back', async () => {
@@ -327,7 +416,7 @@ describe('auditor', () => {
 
       const again = await sweep(deps);
 
-      expect(again).toEqual({ checked: 1, verdicts: { exact: 1, wrong: 0, missing: 0, pending: 0 } });
+      expect(again).toEqual({ checked: 1, verdicts: { exact: 1, wrong: 0, missing: 0, incomplete: 0, pending: 0 } });
       expect(verdict()).toMatchObject({ verdict: 'exact' });
     });
 
@@ -346,7 +435,7 @@ describe('auditor', () => {
       expect(windowQueries()).toEqual([W]);
       const indexQueries = ddb.mock.commandCalls(QueryCommand).map((c) => c.args[0].input.ExpressionAttributeValues?.[':p']);
       expect(indexQueries.filter(Boolean).sort()).toEqual(['#malformed', '#unledgered']);
-      expect(summary.windows).toEqual({ exact: 1, wrong: 0, missing: 0, pending: 0 });
+      expect(summary.windows).toEqual({ exact: 1, wrong: 0, missing: 0, incomplete: 0, pending: 0 });
       expect(summary.latencyMs).toEqual({ p50: 1_500, p99: 1_500 });
     });
 
@@ -397,7 +486,7 @@ describe('auditor', () => {
         nowMs: Date.parse('2026-11-22T21:50:00.000Z'),
       });
 
-      expect(summary.windows).toEqual({ exact: 0, wrong: 1, missing: 0, pending: 0 });
+      expect(summary.windows).toEqual({ exact: 0, wrong: 1, missing: 0, incomplete: 0, pending: 0 });
       expect(summary.nonExact).toEqual([expect.objectContaining({ windowStart: other, verdict: 'wrong', expected: null })]);
       expect(summary.nonExact[0].counts['/jobs']).toBe(1000);
       expect(ddb.mock.commandCalls(ScanCommand)).toHaveLength(0);

@@ -10,7 +10,8 @@ import {
 } from '../../lambdas/shared/events';
 import { PAGES } from '../../lambdas/shared/pages';
 import { AUDIT_TABLE, createTableInput, LEDGER_TABLE } from '../../lambdas/shared/tables';
-import { percentile } from '../../lambdas/shared/verdicts';
+import type { LedgerEntry } from '../../lambdas/shared/ledger';
+import { judgeWindow, mayReplace, percentile, type JudgeInput, type ResultItem } from '../../lambdas/shared/verdicts';
 import { nextWindowBoundary, upcomingWindows, windowOf, WINDOW_MS } from '../../lambdas/shared/windows';
 
 const instant = fc.integer({ min: Date.parse('2000-01-01T00:00:00Z'), max: Date.parse('2100-01-01T00:00:00Z') });
@@ -132,5 +133,88 @@ describe('tables and percentiles', () => {
     expect(percentile([], 50)).toBeNull();
     expect(percentile([5, 1, 3, 2, 4], 50)).toBe(3);
     expect(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 99)).toBe(99);
+  });
+});
+
+describe('verdicts', () => {
+  const start = '2026-11-22T21:30:15.000Z';
+  const endMs = Date.parse('2026-11-22T21:30:30.000Z');
+  const graceMs = 120_000;
+  const entry = (status: LedgerEntry['status']): LedgerEntry => ({
+    windowStart: start,
+    windowEnd: new Date(endMs).toISOString(),
+    status,
+    eventsPerWindow: 1000,
+    pages: 6,
+    claimedAt: start,
+    claimedBy: 'gen',
+    stream: 'kafka',
+  });
+  const result = (page: string, count: number, extra: Partial<ResultItem> = {}): ResultItem => ({
+    windowStart: start,
+    page,
+    windowEnd: new Date(endMs).toISOString(),
+    count,
+    arrivedAt: new Date(endMs).toISOString(),
+    latencyMs: 0,
+    ...extra,
+  });
+  const judge = (input: Partial<JudgeInput> & Pick<JudgeInput, 'ledger' | 'results'>) =>
+    judgeWindow({ windowEndMs: endMs, nowMs: endMs + graceMs, graceMs, allowMissing: true, ...input });
+
+  it('calls a window the generator never marked sent incomplete after the grace period, with its counts', () => {
+    const partial = PAGES.map((p) => result(p, 412));
+
+    const verdict = judge({ ledger: entry('claimed'), results: partial.slice(0, 5) });
+
+    expect(verdict.verdict).toBe('incomplete');
+    expect(verdict.reason).toContain('never marked the window sent');
+    expect(verdict.reason).toContain('/help=412');
+    expect(verdict.reason).toContain(`${PAGES[5]}=–`);
+    expect(verdict.reason).toContain('at most 1000');
+  });
+
+  it('leaves an unsent window pending before the grace period, and when the auditor (not the sweep) judges it', () => {
+    const partial = PAGES.map((p) => result(p, 412));
+
+    expect(judge({ ledger: entry('claimed'), results: partial, nowMs: endMs + graceMs - 1 }).verdict).toBe('pending');
+    expect(judge({ ledger: entry('claimed'), results: partial, allowMissing: false }).verdict).toBe('pending');
+    expect(judge({ ledger: entry('claimed'), results: [] }).verdict).toBe('incomplete');
+  });
+
+  it('calls an unsent window whose results are all exact exact', () => {
+    expect(judge({ ledger: entry('claimed'), results: PAGES.map((p) => result(p, 1000)), allowMissing: false }).verdict).toBe('exact');
+  });
+
+  it('still calls an unsent window wrong for a conflict or a count above eventsPerWindow', () => {
+    const conflict = [result('/help', 400, { conflicts: 1, conflictCounts: [410] })];
+    const tooMany = [result('/help', 1001)];
+
+    expect(judge({ ledger: entry('claimed'), results: conflict, allowMissing: false })).toMatchObject({ verdict: 'wrong', reason: expect.stringContaining('conflicting counts 400, 410') });
+    expect(judge({ ledger: entry('claimed'), results: tooMany, allowMissing: false })).toMatchObject({ verdict: 'wrong', reason: '/help: count 1001, expected 1000' });
+  });
+
+  it('keeps the rules for sent windows: any other count is wrong at once, absent results missing after the grace period', () => {
+    expect(judge({ ledger: entry('sent'), results: [result('/help', 999)], allowMissing: false }).verdict).toBe('wrong');
+    expect(judge({ ledger: entry('sent'), results: PAGES.slice(0, 5).map((p) => result(p, 1000)) })).toMatchObject({
+      verdict: 'missing',
+      reason: `no result for ${PAGES[5]} after the grace period`,
+    });
+    expect(judge({ ledger: entry('sent'), results: [], nowMs: endMs + graceMs - 1 }).verdict).toBe('pending');
+    expect(judge({ ledger: entry('sent'), results: PAGES.map((p) => result(p, 1000)) }).verdict).toBe('exact');
+    expect(judge({ ledger: undefined, results: [result('/help', 1000)] }).verdict).toBe('wrong');
+  });
+
+  it('lets an incomplete verdict become exact or wrong, like missing, and nothing else', () => {
+    expect(mayReplace(undefined, 'incomplete')).toBe(true);
+    expect(mayReplace('incomplete', 'exact')).toBe(true);
+    expect(mayReplace('incomplete', 'wrong')).toBe(true);
+    expect(mayReplace('incomplete', 'missing')).toBe(false);
+    expect(mayReplace('incomplete', 'pending')).toBe(false);
+    expect(mayReplace('incomplete', 'incomplete')).toBe(false);
+    expect(mayReplace('exact', 'incomplete')).toBe(false);
+    expect(mayReplace('wrong', 'incomplete')).toBe(false);
+    expect(mayReplace('missing', 'exact')).toBe(true);
+    expect(mayReplace('exact', 'wrong')).toBe(true);
   });
 });

@@ -152,7 +152,7 @@ describe('generator and auditor against DynamoDB Local and a Kafka broker', () =
       fromMs: minute - 60_000,
       toMs: minute + 120_000,
     });
-    expect(summary.windows).toEqual({ exact: 2, wrong: 0, missing: 0, pending: 0 });
+    expect(summary.windows).toEqual({ exact: 2, wrong: 0, missing: 0, incomplete: 0, pending: 0 });
     expect(summary.nonExact).toEqual([]);
   }, 180_000);
 });

@@ -171,7 +171,7 @@ describe('generator and auditor against DynamoDB Local and kinesis-mock', () => 
     const tables = { ledgerTableName: 'ledger', auditTableName: 'audit' };
     const range = { fromMs: minute - 60_000, toMs: minute + 300_000 };
     const soon = await queryAudit(doc, { ...tables, ...range, nowMs: Date.now() });
-    expect(soon.windows).toEqual({ exact: 2, wrong: 0, missing: 0, pending: 1 });
+    expect(soon.windows).toEqual({ exact: 2, wrong: 0, missing: 0, incomplete: 0, pending: 1 });
 
     // Act 3: the sweep runs after the grace period.
     const metrics = new MetricRecorder();
@@ -187,7 +187,7 @@ describe('generator and auditor against DynamoDB Local and kinesis-mock', () => 
     expect(swept.verdicts.missing).toBe(1);
     expect(metrics.total('WindowsMissing')).toBe(1);
     const summary = await queryAudit(doc, { ...tables, ...range, nowMs: later });
-    expect(summary.windows).toEqual({ exact: 2, wrong: 0, missing: 1, pending: 0 });
+    expect(summary.windows).toEqual({ exact: 2, wrong: 0, missing: 1, incomplete: 0, pending: 0 });
     expect(summary.events.generated).toBe(3 * PAGES.length * EVENTS_PER_WINDOW);
     expect(summary.malformed).toBe(1);
     expect(summary.nonExact).toEqual([

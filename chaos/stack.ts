@@ -1,0 +1,164 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { playgroundDirs, repoRoot, type PlaygroundDirs } from '../local/paths';
+import { readStackRecord, type StackRecord, type StreamsKind } from '../local/stack-state';
+
+/** A step of the chaos run could not be done (the message says which and why). */
+export class ChaosStepError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ChaosStepError';
+  }
+}
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly output: string;
+  readonly timedOut: boolean;
+}
+
+/**
+ * Runs `playground ARGS --home HOME` as a user would (a new Node process through bin/playground.js);
+ * interrupted (SIGINT) after `timeoutMs`. Each output line goes to `onLine`.
+ */
+export function playground(args: readonly string[], timeoutMs: number, onLine: (line: string) => void = () => {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'playground.js'), ...args], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    let partial = '';
+    let timedOut = false;
+    const take = (chunk: Buffer): void => {
+      output += chunk.toString();
+      partial += chunk.toString();
+      const lines = partial.split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) onLine(line);
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGINT');
+      setTimeout(() => child.kill('SIGKILL'), 20_000).unref();
+    }, timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (partial) onLine(partial);
+      resolve({ code, output, timedOut });
+    });
+  });
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A free port whose neighbours are free too: Kafka takes the next port for its controller,
+ * kinesis-mock the one before for TLS. Ports are drawn from 20000–39999, away from the defaults
+ * of a playground someone runs.
+ */
+export async function freePortWithNeighbours(taken: Set<number>): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const around = [port - 1, port, port + 1];
+    if (around.some((p) => taken.has(p))) continue;
+    if ((await Promise.all(around.map(portFree))).every(Boolean)) {
+      for (const p of around) taken.add(p);
+      return port;
+    }
+  }
+  throw new ChaosStepError('found no free port for the chaos stack');
+}
+
+/** The classpaths already resolved for the repository's `.playground` (keyed by pom content): no Maven run. */
+function seedCache(dirs: PlaygroundDirs): void {
+  const shared = playgroundDirs().cache;
+  if (!existsSync(shared)) return;
+  mkdirSync(dirs.cache, { recursive: true });
+  for (const file of readdirSync(shared).filter((f) => /^classpath-.*\.txt$/.test(f))) copyFileSync(path.join(shared, file), path.join(dirs.cache, file));
+}
+
+/** Classpaths this run resolved that the repository's cache lacks are added to it (never replaced). */
+function keepCache(dirs: PlaygroundDirs): void {
+  const shared = playgroundDirs().cache;
+  if (!existsSync(dirs.cache)) return;
+  mkdirSync(shared, { recursive: true });
+  for (const file of readdirSync(dirs.cache).filter((f) => /^classpath-.*\.txt$/.test(f))) {
+    if (!existsSync(path.join(shared, file))) copyFileSync(path.join(dirs.cache, file), path.join(shared, file));
+  }
+}
+
+/** The chaos run's own stack: a temporary home, free ports, `playground up --detach`. */
+export interface ChaosStack {
+  readonly home: string;
+  readonly dirs: PlaygroundDirs;
+  /** The stack record as `up` left it (re-read it for current pids). */
+  readonly record: StackRecord;
+  /** `playground down`; the home is removed unless `keep`. Safe to call more than once. */
+  down(keep: boolean): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly streams: StreamsKind;
+  readonly eventsPerWindow?: number;
+  readonly log: (line: string) => void;
+  /** Called with the stack's `down` as soon as there is something to take down. */
+  readonly register: (down: (keep: boolean) => Promise<void>) => void;
+  /** @default 15 minutes */
+  readonly upTimeoutMs?: number;
+}
+
+export async function startChaosStack(options: StartOptions): Promise<ChaosStack> {
+  const home = mkdtempSync(path.join(tmpdir(), `playground-chaos-${options.streams}-`));
+  const dirs = playgroundDirs(home);
+  seedCache(dirs);
+  let downed: Promise<void> | undefined;
+  const down = (keep: boolean): Promise<void> =>
+    (downed ??= (async () => {
+      const result = await playground(['down', '--home', home], 240_000, (line) => options.log(`  down: ${line}`)).catch((error: unknown) => {
+        options.log(`  down failed: ${String(error)}`);
+        return undefined;
+      });
+      keepCache(dirs);
+      if (keep || result?.code !== 0) options.log(`kept the chaos stack's home: ${home} (logs in ${dirs.logs})`);
+      else rmSync(home, { recursive: true, force: true });
+    })());
+  options.register(down);
+  const taken = new Set<number>();
+  const ports = {
+    flink: await freePortWithNeighbours(taken),
+    streams: await freePortWithNeighbours(taken),
+    dynamodb: await freePortWithNeighbours(taken),
+    controlPlane: await freePortWithNeighbours(taken),
+  };
+  // prettier-ignore
+  const args = [
+    'up', '--detach', '--home', home, '--streams', options.streams,
+    ...(options.eventsPerWindow ? ['--events-per-window', String(options.eventsPerWindow)] : []),
+    '--flink-port', String(ports.flink), '--dynamodb-port', String(ports.dynamodb), '--control-plane-port', String(ports.controlPlane),
+    ...(options.streams === 'kafka' ? ['--kafka-port', String(ports.streams)] : ['--kinesis-port', String(ports.streams)]),
+  ];
+  const up = await playground(args, options.upTimeoutMs ?? 15 * 60_000, (line) => options.log(`  up: ${line}`));
+  const record = readStackRecord(dirs);
+  if (up.code !== 0 || !record) {
+    throw new ChaosStepError(
+      `playground up (${options.streams}) failed${up.timedOut ? ' (timed out)' : ''} with exit code ${up.code}:\n${up.output.trim().split('\n').slice(-12).join('\n')}`,
+    );
+  }
+  return { home, dirs, record, down };
+}
