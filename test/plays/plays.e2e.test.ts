@@ -4,85 +4,30 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UpReport } from '../../cli/commands/up';
 import { WINDOW_MS } from '../../lambdas/shared/windows';
 import { applicationsDir, ApplicationStore } from '../../local/control-plane';
-import { FlinkRestClient } from '../../local/flink/rest';
-import { auditStack } from '../../local/observe';
-import { playgroundDirs } from '../../local/paths';
-import { freePort } from '../../local/process';
-import { readStackRecord, type StackRecord } from '../../local/stack-state';
-import { runCli, type CliResult } from '../support/cli';
+import type { FlinkRestClient } from '../../local/flink/rest';
+import type { StackRecord } from '../../local/stack-state';
 import { TestHomes } from '../support/homes';
+import { E2EStack, windowStart } from '../support/local-stack';
 
 /**
  * The plays of the original Operations Playground, each one `playground` command on ONE local stack
  * (Kafka), each followed by the auditor's verdict: no window wrong, none missing, over the whole run.
  */
 const homes = new TestHomes();
-const home = homes.create('playground-plays-');
-const dirs = playgroundDirs(home);
+const stack = new E2EStack(homes.create('playground-plays-'));
 const minute = 60_000;
 const durations: Record<string, number> = {};
 let record: StackRecord;
 let rest: FlinkRestClient;
 
-async function play(args: readonly string[], timeoutMs = 5 * minute): Promise<CliResult & { ms: number }> {
-  const started = Date.now();
-  const result = await runCli([...args, '--home', home], { timeoutMs });
-  const ms = Date.now() - started;
-  expect(result.code, `playground ${args.join(' ')}\n${result.stdout}\n${result.stderr}`).toBe(0);
-  return { ...result, ms };
-}
-
-async function runningJob(): Promise<{ jid: string; parallelism: number }> {
-  const job = (await rest.jobs()).find((j) => j.state === 'RUNNING');
-  if (!job) throw new Error('no RUNNING job');
-  const details = await rest.job(job.jid);
-  return { jid: job.jid, parallelism: Math.max(...details.vertices.map((v) => v.parallelism)) };
-}
-
-async function restarts(jid: string): Promise<number> {
-  return Number((await rest.jobMetrics(jid, ['numRestarts'])).find((m) => m.id === 'numRestarts')?.value ?? 0);
-}
-
-function windowStart(ms: number): number {
-  return Math.floor(ms / WINDOW_MS) * WINDOW_MS;
-}
-
-/** Polls the audit until the window starting at `start` has a verdict; returns when (epoch ms). */
-async function awaitWindowAudited(start: number, timeoutMs = 4 * minute): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    const summary = await auditStack(record, { fromMs: start, toMs: start + 1 }).catch((error: unknown) => {
-      if (error instanceof TypeError) throw error; // a code error, not a stack still starting
-      lastError = error;
-      return undefined;
-    });
-    if (summary && summary.windows.pending === 0 && summary.windows.exact + summary.windows.wrong + summary.windows.missing > 0) return Date.now();
-    if (Date.now() > deadline) {
-      // Whether the generator sent the window (events) and which results arrived (latency) tells the generator from the job.
-      const seen = summary ? `windows ${JSON.stringify(summary.windows)}, events generated ${summary.events.generated}, latency ${JSON.stringify(summary.latencyMs)}` : 'no summary';
-      throw new Error(`window ${new Date(start).toISOString()} was not audited within ${timeoutMs} ms (${seen}; last error: ${String(lastError)})`, { cause: lastError });
-    }
-    await sleep(1_000);
-  }
-}
-
-/** After a play: waits until a window that starts after it is audited, then checks the run so far. */
-async function settleAndAudit(label: string): Promise<UpReport> {
-  const later = windowStart(Date.now()) + WINDOW_MS;
-  await awaitWindowAudited(later);
-  const upTo = await auditStack(record, { toMs: later + 1 });
-  expect(upTo.windows.pending, `${label}: windows up to ${new Date(later).toISOString()} still pending`).toBe(0);
-  const result = await runCli(['audit', '--json', '--home', home]);
-  const report = JSON.parse(result.stdout) as UpReport;
-  expect(report.windows.wrong, `${label}: wrong windows ${JSON.stringify(report.nonExact, null, 1)}`).toBe(0);
-  expect(report.windows.missing, `${label}: missing windows ${JSON.stringify(report.nonExact, null, 1)}`).toBe(0);
-  expect(result.code).toBe(0);
-  return report;
-}
+const play = (args: readonly string[], timeoutMs?: number): ReturnType<E2EStack['play']> => stack.play(args, timeoutMs);
+const runningJob = (): ReturnType<E2EStack['runningJob']> => stack.runningJob();
+const restarts = (jid: string): Promise<number> => stack.restarts(jid);
+const awaitWindowAudited = (start: number): Promise<number> => stack.awaitWindowAudited(start);
+const settleAndAudit = (label: string): Promise<UpReport> => stack.settleAndAudit(label);
 
 function snapshotLocation(name: string): string | undefined {
-  const app = new ApplicationStore(applicationsDir(dirs)).get(record.applicationName);
+  const app = new ApplicationStore(applicationsDir(stack.dirs)).get(record.applicationName);
   return app?.snapshots.find((s) => s.name === name)?.location;
 }
 
@@ -94,30 +39,15 @@ async function restoredFrom(jid: string): Promise<string> {
   return normalize((await rest.checkpoints(jid)).latest.restored?.external_path);
 }
 
-beforeAll(() => homes.guard(startStack), 12 * minute);
-
-async function startStack(): Promise<void> {
-  const ports = { flink: await freePort(), kafka: await freePort(), dynamodb: await freePort(), controlPlane: await freePort() };
-  const started = Date.now();
-  // prettier-ignore
-  const up = await runCli(
-    ['up', '--detach', '--home', home, '--flink-port', String(ports.flink), '--kafka-port', String(ports.kafka),
-      '--dynamodb-port', String(ports.dynamodb), '--control-plane-port', String(ports.controlPlane)],
-    { timeoutMs: 10 * minute },
-  );
-  expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
-  durations.up = Date.now() - started;
-  const found = readStackRecord(dirs);
-  if (!found) throw new Error('no stack record after up');
-  record = found;
-  rest = new FlinkRestClient(record.endpoints.flinkRestUrl, 10_000);
-  // the pipeline produces before the plays begin
-  await awaitWindowAudited(windowStart(Date.now()) + WINDOW_MS);
-}
+beforeAll(() =>
+  homes.guard(async () => {
+    durations.up = await stack.start();
+    record = stack.record;
+    rest = stack.rest;
+  }), 12 * minute);
 
 afterAll(async () => {
-  // Whatever happened, leave no process behind.
-  await runCli(['down', '--home', home], { timeoutMs: 3 * minute });
+  await stack.down();
   homes.release();
   const lines = Object.entries(durations).map(([name, ms]) => `  ${name.padEnd(36)} ${(ms / 1000).toFixed(1)} s`);
   console.log(`play durations (local stack, Kafka, ${os.cpus().length} cores):\n${lines.join('\n')}`);
@@ -166,7 +96,7 @@ describe('the plays on the local stack', () => {
   }, 8 * minute);
 
   it('a generator stalled for 20 s (a busy machine, a laptop asleep) catches up in window order: no window wrong', async () => {
-    const generator = record.processes.find((p) => p.name === 'generator');
+    const generator = stack.record.processes.find((p) => p.name === 'generator');
     if (!generator) throw new Error('no generator process in the stack record');
     // Stalled across a schedule tick: on resume, the window in flight and the one that came due both
     // have past slices to send. Sent side by side they reached the job out of order and the
