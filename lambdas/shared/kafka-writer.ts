@@ -1,7 +1,17 @@
-import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type logCreator, type Producer } from 'kafkajs';
 import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
 import type { KafkaTarget } from './config';
 import type { StreamRecord, StreamWriter } from './stream-writer';
+
+/**
+ * kafkajs's own log lines, as JSON on stderr — less its warning that bounded retries "may invalidate
+ * EoS guarantees": a write that runs out of retries fails the invocation, its window stays claimed
+ * and is never sent again, so bounded retries can leave a window incomplete but never send a click twice.
+ */
+const writerLog: logCreator = () => ({ level, log }) => {
+  if (log.message.startsWith('Limiting retries for the idempotent producer')) return;
+  process.stderr.write(`${JSON.stringify({ level: logLevel[level], logger: 'kafkajs', ...log })}\n`);
+};
 
 /** Messages per produce call; keeps each request well under the broker's request size limit. */
 const MAX_MESSAGES_PER_SEND = 5_000;
@@ -24,6 +34,7 @@ export class KafkaStreamWriter implements StreamWriter {
       clientId: 'playground-generator',
       brokers: [...target.bootstrapServers],
       logLevel: logLevel.WARN,
+      logCreator: writerLog,
       // A broker that restarts (a rolling MSK update, the local broker replaced by the supervisor)
       // is reconnected to for about a minute before a write fails; the default gives up in ~10 s.
       retry: { retries: 15, initialRetryTime: 300, maxRetryTime: 5_000 },
