@@ -65,7 +65,7 @@ export function playground(
  * `.playground` (keyed by pom content, so a changed pom is still resolved afresh): a clean clone
  * resolves them once, later runs skip Maven.
  */
-function seedCache(dirs: PlaygroundDirs): void {
+export function seedCache(dirs: PlaygroundDirs): void {
   const shared = playgroundDirs().cache;
   if (!existsSync(shared)) return;
   mkdirSync(dirs.cache, { recursive: true });
@@ -75,7 +75,7 @@ function seedCache(dirs: PlaygroundDirs): void {
 }
 
 /** Copies newly resolved classpaths back, so the next run (and `npm start`) need not run Maven. */
-function keepCache(dirs: PlaygroundDirs): void {
+export function keepCache(dirs: PlaygroundDirs): void {
   const shared = playgroundDirs().cache;
   if (!existsSync(dirs.cache)) return;
   mkdirSync(shared, { recursive: true });

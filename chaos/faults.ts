@@ -1,9 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeControlRecord } from '../cli/commands/fail';
 import { resolveTarget, type PlayTarget } from '../cli/target';
 import { appendStackEvent } from '../local/events';
-import { flinkClusterRecordFile, type FlinkClusterRecord } from '../local/flink/cluster';
+import { readFlinkClusterRecordFile } from '../local/flink/cluster';
 import type { PlaygroundDirs } from '../local/paths';
 import { isAlive } from '../local/process';
 import { readStaleStackRecord } from '../local/stack-state';
@@ -63,19 +62,8 @@ export const RESTARTS_JOB: ReadonlySet<FaultKind> = new Set(['kill-tm', 'pause-t
 /** Faults that are plays through the CLI: they need the application RUNNING. */
 export const PLAYS: ReadonlySet<FaultKind> = new Set(['stop', 'snapshot', 'restore', 'scale']);
 
-/** The Flink cluster record as last written (also while its JobManager is down). */
-export function readClusterRecord(dirs: PlaygroundDirs): FlinkClusterRecord | undefined {
-  const file = flinkClusterRecordFile(dirs);
-  if (!existsSync(file)) return undefined;
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as FlinkClusterRecord;
-  } catch {
-    return undefined;
-  }
-}
-
 function liveTaskManagers(dirs: PlaygroundDirs): { id: string; pid: number }[] {
-  return (readClusterRecord(dirs)?.taskManagers ?? []).filter((tm) => isAlive(tm.pid)).map((tm) => ({ id: tm.id, pid: tm.pid }));
+  return (readFlinkClusterRecordFile(dirs)?.taskManagers ?? []).filter((tm) => isAlive(tm.pid)).map((tm) => ({ id: tm.id, pid: tm.pid }));
 }
 
 function stackProcess(dirs: PlaygroundDirs, name: string): { name: string; pid: number } | undefined {
@@ -135,10 +123,10 @@ export async function inject(planned: PlannedFault, ctx: FaultContext): Promise<
       return { process: victim.id, pid: victim.pid, detail: `SIGSTOP ${victim.id} (pid ${victim.pid}) for ${(pauseMs / 1000).toFixed(1)} s, then SIGCONT` };
     }
     case 'kill-jm': {
-      const jm = readClusterRecord(dirs)?.jobManager;
+      const jm = readFlinkClusterRecordFile(dirs)?.jobManager;
       if (!jm || !isAlive(jm.pid)) return { detail: 'no live JobManager', skipped: 'no live JobManager to kill' };
       return kill(ctx, 'jobmanager', jm.pid, () => {
-        const now = readClusterRecord(dirs)?.jobManager;
+        const now = readFlinkClusterRecordFile(dirs)?.jobManager;
         return Boolean(now && now.pid !== jm.pid && isAlive(now.pid));
       });
     }

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { playgroundDirs, repoRoot, type PlaygroundDirs } from '../local/paths';
 import { readStackRecord, type StackRecord, type StreamsKind } from '../local/stack-state';
+import { keepCache, seedCache } from '../bench/stack';
 
 /** A step of the chaos run could not be done (the message says which and why). */
 export class ChaosStepError extends Error {
@@ -83,24 +84,6 @@ export async function freePortWithNeighbours(taken: Set<number>): Promise<number
     }
   }
   throw new ChaosStepError('found no free port for the chaos stack');
-}
-
-/** The classpaths already resolved for the repository's `.playground` (keyed by pom content): no Maven run. */
-function seedCache(dirs: PlaygroundDirs): void {
-  const shared = playgroundDirs().cache;
-  if (!existsSync(shared)) return;
-  mkdirSync(dirs.cache, { recursive: true });
-  for (const file of readdirSync(shared).filter((f) => /^classpath-.*\.txt$/.test(f))) copyFileSync(path.join(shared, file), path.join(dirs.cache, file));
-}
-
-/** Classpaths this run resolved that the repository's cache lacks are added to it (never replaced). */
-function keepCache(dirs: PlaygroundDirs): void {
-  const shared = playgroundDirs().cache;
-  if (!existsSync(dirs.cache)) return;
-  mkdirSync(shared, { recursive: true });
-  for (const file of readdirSync(dirs.cache).filter((f) => /^classpath-.*\.txt$/.test(f))) {
-    if (!existsSync(path.join(shared, file))) copyFileSync(path.join(dirs.cache, file), path.join(shared, file));
-  }
 }
 
 /** The chaos run's own stack: a temporary home, free ports, `playground up --detach`. */
