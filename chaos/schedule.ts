@@ -104,7 +104,8 @@ interface FollowUp {
  * order, with the same gaps and choices. Rules:
  * - every gap is in [minGapMs, maxGapMs] (20–40 s by default), counted from the end of the previous
  *   fault, so each recovery can be seen before the next fault;
- * - kinds are drawn with the weights of `FAULTS` from the enabled ones;
+ * - kinds are drawn with the weights of `FAULTS` from the enabled ones, each of them once before
+ *   any is drawn again (a 10-minute run meets every kind);
  * - a snapshot is followed, after 1–2 other faults, by the restore of that snapshot; a scale to 2
  *   by the scale back to 1; no second snapshot or scale is drawn while its follow-up is due.
  */
@@ -118,6 +119,7 @@ export function planFaults(options: PlanOptions): PlannedFault[] {
   const plan: PlannedFault[] = [];
   let followUp: FollowUp | undefined;
   let snapshots = 0;
+  const drawn = new Set<FaultKind>();
   for (let index = 1; index <= options.count; index++) {
     const gapMs = random.int(minGapMs, maxGapMs);
     let kind: FaultKind;
@@ -128,7 +130,10 @@ export function planFaults(options: PlanOptions): PlannedFault[] {
       extra = kind === 'restore' ? { snapshot: followUp.snapshot } : { parallelism: 1 };
       followUp = undefined;
     } else {
-      kind = random.weighted(drawable.map((k) => [k, FAULTS[k].weight] as const));
+      // every kind once before any comes again, so a run long enough meets each of them
+      const fresh = drawable.filter((k) => !drawn.has(k));
+      kind = random.weighted((fresh.length > 0 ? fresh : drawable).map((k) => [k, FAULTS[k].weight] as const));
+      drawn.add(kind);
       if (followUp) followUp = { ...followUp, after: followUp.after - 1 };
       extra = choices(kind, random, options.seed, () => ++snapshots);
       if (kind === 'snapshot') followUp = { kind: 'restore', after: random.int(1, 2), snapshot: extra.snapshot };

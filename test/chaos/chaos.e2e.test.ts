@@ -10,12 +10,12 @@ import { repoRoot } from '../../local/paths';
 
 const minute = 60_000;
 /**
- * The seed's schedule, with every fault kind enabled, begins: kill-generator, hostile, kill-tm,
- * pause-tm, scale 2 (then scale 1): the generator killed mid-window first (its window becomes
- * incomplete, decided after the auditor's 2-minute grace period while the run goes on), then bad
- * input, a crashed and a frozen TaskManager, a rescale.
+ * The seed's schedule, with every fault kind enabled, begins: kill-generator, kill-jm, hostile,
+ * kill-tm, kill-auditor: the generator killed mid-window first (its window becomes incomplete,
+ * decided after the auditor's 2-minute grace period while the run goes on), then the JobManager
+ * (the job runs again from its latest checkpoint), bad input, a crashed TaskManager and auditor.
  */
-const SEED = '10750';
+const SEED = '160';
 
 interface Run {
   readonly code: number | null;

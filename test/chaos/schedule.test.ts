@@ -36,6 +36,15 @@ describe('the seeded fault schedule', () => {
     expect(count('hostile')).toBeGreaterThan(count('far-future') * 2);
   });
 
+  it('draws every enabled kind once before it draws any again, so a 10-minute run meets each of them', () => {
+    for (const seed of ['a', 'b', 'c', 'd']) {
+      const plan = planFaults({ seed, kinds: all, count: 40 });
+      const drawn = plan.filter((f) => f.kind !== 'restore' && !(f.kind === 'scale' && f.parallelism === 1)).map((f) => f.kind);
+
+      expect(new Set(drawn.slice(0, all.length)), seed).toEqual(new Set(all));
+    }
+  });
+
   it('restores each snapshot after one or two other faults, and scales back to 1 after scaling to 2', () => {
     const plan = planFaults({ seed: 'pairs', kinds: all, count: 2_000 });
     const pairs = (first: (f: PlannedFault) => boolean, second: (f: PlannedFault) => boolean) => {
