@@ -223,16 +223,19 @@ export function judgeHealth(input: HealthInput): JobHealth {
     }
   }
 
-  // supervisor events: the latest of each process in the last minute, and a process lost for good
+  // Supervisor events: a process lost for good, and one that exited in the last minute and is not
+  // running again yet. A process restarted since is running (the job's own checks above say whether
+  // it processes); a TaskManager's replacement has a name of its own, so Flink's TaskManager count
+  // and the tasks' states, not its exit, tell whether one is missing.
   const latestByProcess = new Map<string, StackEvent>();
   for (const event of input.events) {
     if (SUPERVISOR_EVENTS.has(event.kind)) latestByProcess.set(event.process ?? '?', event);
   }
   for (const [name, event] of latestByProcess) {
     const ageMs = nowMs - Date.parse(event.at);
-    if (event.kind !== 'lost' && ageMs > RECENT_EVENT_MS) continue;
-    const verb = event.kind === 'restarted' ? 'restarted' : event.kind === 'lost' ? 'lost' : 'exited';
-    add('process-event', `${name} ${verb} ${secondsAgo(ageMs)} ago`, `${secondsAgo(ageMs)} ago: ${event.message}; see ${logsDir}/${name}.log`);
+    const pending = event.kind === 'exited' && ageMs <= RECENT_EVENT_MS && !name.startsWith('taskmanager-');
+    if (event.kind !== 'lost' && !pending) continue;
+    add('process-event', `${name} ${event.kind === 'lost' ? 'lost' : 'exited'} ${secondsAgo(ageMs)} ago`, `${secondsAgo(ageMs)} ago: ${event.message}; see ${logsDir}/${name}.log`);
   }
 
   const gate = ratesGate(input);
