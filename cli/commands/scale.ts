@@ -1,5 +1,6 @@
 import { UpdateApplicationCommand } from '@aws-sdk/client-kinesis-analytics-v2';
 import { FlinkRestClient } from '../../local/flink/rest';
+import { readLocalApplication } from '../../local/health';
 import type { Io } from '../io';
 import { intIn, oneOf } from '../options';
 import {
@@ -74,6 +75,7 @@ export async function scale(options: ScaleOptions, io: Io): Promise<number> {
     io.out(
       `scaling ${app} to parallelism ${options.parallelism}, ${perKpu} per KPU → ${kpus} KPU(s), autoscaling ${autoScaling ? 'on' : 'off'} (from ${current?.CurrentParallelism ?? current?.Parallelism ?? '?'}, version ${version})…`,
     );
+    const started = Date.now();
     await client.send(
       new UpdateApplicationCommand({
         ApplicationName: app,
@@ -95,6 +97,13 @@ export async function scale(options: ScaleOptions, io: Io): Promise<number> {
       ...options.wait,
       accept: (d) => (d.ApplicationVersionId ?? 0) > version,
     });
+    const running = after.ApplicationConfigurationDescription?.FlinkApplicationConfigurationDescription?.ParallelismConfigurationDescription?.CurrentParallelism;
+    if (wanted === 'RUNNING' && running !== undefined && running !== options.parallelism) {
+      // The update's restart failed and the application runs on at its former parallelism (MSF rolls it back too).
+      const failure = target.local ? readLocalApplication(target.local.dirs, app)?.lastFailure : undefined;
+      const why = failure && failure.at >= started ? `: ${failure.message}` : '';
+      throw new PlayError(`${app} is RUNNING again at parallelism ${running}, not ${options.parallelism}: the update did not take${why}; see 'playground status'`);
+    }
     let taskManagers = '';
     if (target.local && wanted === 'RUNNING') {
       const overview = await new FlinkRestClient(target.local.record.endpoints.flinkRestUrl, 5_000).overview().catch(() => undefined);

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LocalStackError } from '../errors';
 import type { FlinkCluster } from '../flink/cluster';
-import { FlinkRestError, terminalJobStates, type FlinkJobState } from '../flink/rest';
+import { countTasks, FlinkRestError, terminalJobStates, type FlinkJobState } from '../flink/rest';
 import type { FlinkEngine, JobLaunch } from './engine';
 import type { ApplicationRecord } from './model';
 
@@ -200,7 +200,10 @@ export class ClusterEngine implements FlinkEngine {
         const cause = await this.jobFailure(jobId).catch(() => undefined);
         throw new LocalStackError(`Flink job ${jobId} ended in state ${job.state} while starting${cause ? `: ${cause}` : ''}`);
       }
-      if (job.state === 'RUNNING' && job.vertices.length > 0 && job.vertices.every((v) => v.status === 'RUNNING')) return;
+      // Every subtask, not every vertex: a vertex reads RUNNING while some of its subtasks still deploy,
+      // and a snapshot asked for then (the next play) would be refused.
+      const tasks = countTasks(job.vertices);
+      if (job.state === 'RUNNING' && tasks.total > 0 && tasks.running === tasks.total) return;
       if (Date.now() > deadline) {
         throw new LocalStackError(`Flink job ${jobId} did not get all its tasks running (job ${job.state}); is a TaskManager missing?`);
       }

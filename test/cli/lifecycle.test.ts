@@ -290,6 +290,23 @@ describe('scale', () => {
     expect(io.text()).toMatch(/RUNNING at parallelism 3 \(version 4\)/);
   });
 
+  it('fails, saying so, when the new version runs at the former parallelism (the update did not take)', async () => {
+    const rolledBack = detail('RUNNING', { version: 4, parallelism: 1 });
+    msf
+      .on(DescribeApplicationCommand)
+      .resolvesOnce({ ApplicationDetail: detail('RUNNING', { version: 3 }) })
+      .resolvesOnce({ ApplicationDetail: detail('RUNNING', { version: 3 }) })
+      .resolves({ ApplicationDetail: rolledBack });
+    msf.on(UpdateApplicationCommand).resolves({ ApplicationDetail: detail('UPDATING', { version: 4 }) });
+    const io = recordingIo();
+
+    const code = await scale({ target: awsTarget, parallelism: 3, wait: { clock: fakeClock() } }, io);
+
+    expect(code).toBe(1);
+    expect(io.errors[0]).toContain('is RUNNING again at parallelism 1, not 3: the update did not take');
+    expect(io.text()).not.toMatch(/RUNNING at parallelism 3/);
+  });
+
   it('rejects more KPUs than the quota before any update', async () => {
     msf.on(DescribeApplicationCommand).resolves({ ApplicationDetail: detail('RUNNING') });
     const io = recordingIo();
