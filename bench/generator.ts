@@ -21,7 +21,7 @@ import { playgroundDirs, repoRoot } from '../local/paths';
 import { LOCAL_CREDENTIALS } from '../local/stack';
 import { startKafka } from '../local/services/kafka';
 import { startKinesisMock } from '../local/services/kinesis-mock';
-import { freePortPair } from '../test/lambdas/support/ports';
+import { reservePorts } from '../local/ports';
 
 export const HANDLERS = ['generator', 'auditor', 'audit-sweep'] as const;
 
@@ -106,7 +106,7 @@ export async function handlerBundleSizes(work: string): Promise<BundleSize[]> {
 
 /** The generator against a fresh kinesis-mock (it slows down as a stream fills: keep runs short, DESIGN.md). */
 export async function measureKinesisMock(logDir: string): Promise<GeneratorRate> {
-  const kinesisMock = await startKinesisMock({ port: await freePortPair(), logDir, streams: [{ name: 'input', shards: 4 }] });
+  const kinesisMock = await startKinesisMock({ port: (await reservePorts(1))[0]!, logDir, streams: [{ name: 'input', shards: 4 }] });
   try {
     const client = createKinesisClient({ endpoint: kinesisMock.endpoint, region: kinesisMock.region, credentials: LOCAL_CREDENTIALS });
     try {
@@ -130,7 +130,7 @@ async function main(): Promise<void> {
     if (!args.has('--skip-kinesis')) console.log(formatGeneratorRate(await measureKinesisMock(logDir)));
     if (!args.has('--skip-kafka')) {
       const kafka = await startKafka({
-        port: await freePortPair(),
+        port: (await reservePorts(1))[0]!,
         dataDir: path.join(work, 'kafka'),
         logDir,
         cacheDir: playgroundDirs().cache,

@@ -3,9 +3,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { playgroundDirs, repoRoot, type PlaygroundDirs } from '../local/paths';
-import { freePort } from '../local/process';
 import { readStackRecord, type StackRecord, type StreamsKind } from '../local/stack-state';
-import { freePortPair } from '../test/lambdas/support/ports';
+import { portArgs, reserveStackPorts } from '../local/ports';
 
 /** A local stack the benchmark started in a temporary home, with free ports. */
 export interface BenchStack {
@@ -103,18 +102,8 @@ export async function startBenchStack(
       else rmSync(home, { recursive: true, force: true });
     })());
   register({ down });
-  const ports = {
-    flink: await freePort(),
-    kafka: await freePortPair(),
-    kinesis: await freePortPair(),
-    dynamodb: await freePort(),
-    controlPlane: await freePort(),
-  };
-  const args = [
-    'up', '--detach', '--home', home, '--streams', streams, '--events-per-window', String(eventsPerWindow),
-    '--flink-port', String(ports.flink), '--dynamodb-port', String(ports.dynamodb), '--control-plane-port', String(ports.controlPlane),
-    ...(streams === 'kafka' ? ['--kafka-port', String(ports.kafka)] : ['--kinesis-port', String(ports.kinesis)]),
-  ];
+  const ports = await reserveStackPorts();
+  const args = ['up', '--detach', '--home', home, '--streams', streams, '--events-per-window', String(eventsPerWindow), ...portArgs(streams, ports)];
   const started = performance.now();
   const { code, output } = await playground(args, (line) => log(`  up: ${line}`));
   const upSeconds = (performance.now() - started) / 1000;

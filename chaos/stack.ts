@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { playgroundDirs, repoRoot, type PlaygroundDirs } from '../local/paths';
+import { portArgs, reserveStackPorts } from '../local/ports';
 import { readStackRecord, type StackRecord, type StreamsKind } from '../local/stack-state';
 import { keepCache, seedCache } from '../bench/stack';
 
@@ -60,32 +60,6 @@ export function playground(args: readonly string[], timeoutMs: number, onLine: (
   });
 }
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)));
-  });
-}
-
-/**
- * A free port whose neighbours are free too: Kafka takes the next port for its controller,
- * kinesis-mock the one before for TLS. Ports are drawn from 20000–39999, away from the defaults
- * of a playground someone runs.
- */
-export async function freePortWithNeighbours(taken: Set<number>): Promise<number> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const around = [port - 1, port, port + 1];
-    if (around.some((p) => taken.has(p))) continue;
-    if ((await Promise.all(around.map(portFree))).every(Boolean)) {
-      for (const p of around) taken.add(p);
-      return port;
-    }
-  }
-  throw new ChaosStepError('found no free port for the chaos stack');
-}
-
 /** The chaos run's own stack: a temporary home, free ports, `playground up --detach`. */
 export interface ChaosStack {
   readonly home: string;
@@ -122,19 +96,10 @@ export async function startChaosStack(options: StartOptions): Promise<ChaosStack
       else rmSync(home, { recursive: true, force: true });
     })());
   options.register(down);
-  const taken = new Set<number>();
-  const ports = {
-    flink: await freePortWithNeighbours(taken),
-    streams: await freePortWithNeighbours(taken),
-    dynamodb: await freePortWithNeighbours(taken),
-    controlPlane: await freePortWithNeighbours(taken),
-  };
-  // prettier-ignore
   const args = [
     'up', '--detach', '--home', home, '--streams', options.streams,
     ...(options.eventsPerWindow ? ['--events-per-window', String(options.eventsPerWindow)] : []),
-    '--flink-port', String(ports.flink), '--dynamodb-port', String(ports.dynamodb), '--control-plane-port', String(ports.controlPlane),
-    ...(options.streams === 'kafka' ? ['--kafka-port', String(ports.streams)] : ['--kinesis-port', String(ports.streams)]),
+    ...portArgs(options.streams, await reserveStackPorts()),
   ];
   const up = await playground(args, options.upTimeoutMs ?? 15 * 60_000, (line) => options.log(`  up: ${line}`));
   const record = readStackRecord(dirs);

@@ -3,7 +3,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs'
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PortInUseError, ProcessStartError } from './errors';
+import { ProcessStartError } from './errors';
 
 /** How to start one process of the local stack and tell when it is ready. */
 export interface ProcessSpec {
@@ -189,24 +189,3 @@ export async function httpOk(url: string): Promise<boolean> {
   }
 }
 
-/** Throws PortInUseError when the port cannot be bound on loopback. */
-export async function assertPortFree(port: number, purpose: string, option: string): Promise<void> {
-  const free = await new Promise<boolean>((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)));
-  });
-  if (!free) throw new PortInUseError(port, purpose, option);
-}
-
-/** A TCP port that is free right now (for tests and for internal ports no user needs to know). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen({ port: 0, host: '127.0.0.1' }, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

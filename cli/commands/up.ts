@@ -8,7 +8,8 @@ import { WINDOW_MS } from '../../lambdas/shared/windows';
 import type { SupervisorArgs, SupervisorMessage } from '../../local/daemon-protocol';
 import { auditStack, observeStack, renderHealth, renderView } from '../../local/observe';
 import { playgroundDirs, repoRoot, type PlaygroundDirs } from '../../local/paths';
-import { assertPortFree, isAlive, logTail } from '../../local/process';
+import { assertPortFree, portConflict, portsBound } from '../../local/ports';
+import { isAlive, logTail } from '../../local/process';
 import { DEFAULT_PORTS, PORT_OPTIONS, type StackOptions, type StackPorts, type StackRecord, type StreamsKind } from '../../local/stack-state';
 import { checkTools } from '../../local/tools';
 import { UsageError, type Io } from '../io';
@@ -68,12 +69,10 @@ export async function up(options: UpOptions, io: Io): Promise<number> {
     throw new UsageError(`a local stack is already running (supervisor pid ${running}); stop it first with: npx playground down`);
   }
   await checkTools();
-  for (const [key, port] of Object.entries(options.ports) as [keyof StackPorts, number][]) {
-    if (key === 'kafka' && options.streams !== 'kafka') continue;
-    if (key === 'kinesis' && options.streams !== 'kinesis') continue;
+  const conflict = portConflict(options.streams, options.ports);
+  if (conflict) throw new UsageError(conflict);
+  for (const { port, key } of portsBound(options.streams, options.ports)) {
     await assertPortFree(port, PORT_OPTIONS[key].purpose, PORT_OPTIONS[key].option);
-    if (key === 'kafka') await assertPortFree(port + 1, PORT_OPTIONS[key].purpose, PORT_OPTIONS[key].option);
-    if (key === 'kinesis') await assertPortFree(port - 1, PORT_OPTIONS[key].purpose, PORT_OPTIONS[key].option);
   }
   ensureJobJar({ root: repoRoot }, (line) => io.out(`[${elapsed(started)}] ${line}`));
 

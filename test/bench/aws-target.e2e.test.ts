@@ -6,7 +6,7 @@ import type { AwsBenchResult } from '../../bench/aws';
 import { WINDOW_MS } from '../../lambdas/shared/windows';
 import { auditStack } from '../../local/observe';
 import { playgroundDirs } from '../../local/paths';
-import { freePort } from '../../local/process';
+import { freePort, reserveStackPorts } from '../../local/ports';
 import { readStackRecord, type StackRecord } from '../../local/stack-state';
 import { runBench, runCli } from '../support/cli';
 import { TestHomes } from '../support/homes';
@@ -26,7 +26,7 @@ const outDir = path.join(home, 'results');
 let record: StackRecord;
 
 beforeAll(() => homes.guard(async () => {
-  const ports = { flink: await freePort(), kinesis: await freePort(), dynamodb: await freePort(), controlPlane: await freePort() };
+  const ports = await reserveStackPorts();
   // prettier-ignore
   const up = await runCli(
     ['up', '--detach', '--streams', 'kinesis', '--home', home, '--flink-port', String(ports.flink), '--kinesis-port', String(ports.kinesis),

@@ -14,7 +14,7 @@ import { parseClickEvent, serializeClickEventStatistics } from '../../lambdas/sh
 import { PAGES, type Page } from '../../lambdas/shared/pages';
 import { AUDIT_TABLE, createTableInput, LEDGER_TABLE } from '../../lambdas/shared/tables';
 import { toIso, WINDOW_MS, windowOf } from '../../lambdas/shared/windows';
-import { freePortPair } from './support/ports';
+import { reservePorts } from '../../local/ports';
 import { fakeContext } from './support/recorders';
 
 const EVENTS_PER_WINDOW = 200;
@@ -53,10 +53,11 @@ describe('generator and auditor against DynamoDB Local and a Kafka broker', () =
     work = mkdtempSync(path.join(tmpdir(), 'lambdas-kafka-it-'));
     const logDir = path.join(work, 'logs');
     const cacheDir = playgroundDirs().cache;
+    const [dynamoPort, streamPort] = await reservePorts(2);
     [dynamo, broker] = await Promise.all([
-      startDynamoDbLocal({ port: await freePortPair(), logDir, cacheDir }),
+      startDynamoDbLocal({ port: dynamoPort, logDir, cacheDir }),
       startKafka({
-        port: await freePortPair(),
+        port: streamPort,
         dataDir: path.join(work, 'kafka'),
         logDir,
         cacheDir,

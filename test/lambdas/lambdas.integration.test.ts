@@ -23,7 +23,7 @@ import type { GenerateResult } from '../../lambdas/shared/generator';
 import { PAGES, type Page } from '../../lambdas/shared/pages';
 import { AUDIT_TABLE, createTableInput, LEDGER_TABLE } from '../../lambdas/shared/tables';
 import { toIso, WINDOW_MS, windowOf } from '../../lambdas/shared/windows';
-import { freePortPair } from './support/ports';
+import { reservePorts } from '../../local/ports';
 import { fakeContext, MetricRecorder } from './support/recorders';
 
 const REGION = 'us-east-1';
@@ -78,10 +78,11 @@ describe('generator and auditor against DynamoDB Local and kinesis-mock', () => 
   beforeAll(async () => {
     work = mkdtempSync(path.join(tmpdir(), 'lambdas-it-'));
     const logDir = path.join(work, 'logs');
+    const [dynamoPort, streamPort] = await reservePorts(2);
     [dynamo, kinesisMock] = await Promise.all([
-      startDynamoDbLocal({ port: await freePortPair(), logDir, cacheDir: playgroundDirs().cache }),
+      startDynamoDbLocal({ port: dynamoPort, logDir, cacheDir: playgroundDirs().cache }),
       startKinesisMock({
-        port: await freePortPair(),
+        port: streamPort,
         logDir,
         region: REGION,
         streams: [

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationsDir, ApplicationStore, startControlPlane, type ControlPlane } from '../../local/control-plane';
 import { startFlinkCluster, type FlinkCluster } from '../../local/flink/cluster';
-import { freePort } from '../../local/process';
+import { reservePorts } from '../../local/ports';
 import { jobJarPath, playgroundDirs, type PlaygroundDirs } from '../../local/paths';
 import { startKafka, type LocalKafka } from '../../local/services/kafka';
 import { TestHomes } from '../support/homes';
@@ -43,20 +43,19 @@ describe('the local control plane on a real Flink cluster and Kafka broker', () 
     // a copy of the jar, so a rebuild of job/ while the test runs cannot hand Flink a half-written file
     const jarPath = path.join(home, 'click-count-job.jar');
     copyFileSync(jobJarPath, jarPath);
+    const [kafkaPort, restPort] = await reservePorts(2);
     const [broker, flink] = await Promise.allSettled([
-      freePort().then((port) =>
-        startKafka({
-          port,
-          dataDir: path.join(dirs.data, 'kafka'),
-          logDir: dirs.logs,
-          cacheDir: dirs.cache,
-          topics: [
-            { name: 'input', partitions: 2 },
-            { name: 'output', partitions: 2 },
-          ],
-        }),
-      ),
-      freePort().then((restPort) => startFlinkCluster({ dirs, restPort, taskManagers: 0 })),
+      startKafka({
+        port: kafkaPort,
+        dataDir: path.join(dirs.data, 'kafka'),
+        logDir: dirs.logs,
+        cacheDir: dirs.cache,
+        topics: [
+          { name: 'input', partitions: 2 },
+          { name: 'output', partitions: 2 },
+        ],
+      }),
+      startFlinkCluster({ dirs, restPort, taskManagers: 0 }),
     ]);
     if (broker.status === 'fulfilled') kafka = broker.value;
     if (flink.status === 'fulfilled') cluster = flink.value;

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProcessStartError } from '../../local/errors';
-import { freePort, startProcess } from '../../local/process';
+import { freePort } from '../../local/ports';
+import { startProcess } from '../../local/process';
 import { runCli } from '../support/cli';
 
 const homes: string[] = [];
@@ -63,6 +64,12 @@ describe('playground up: errors before anything starts', () => {
     const report = await runCli(['up', '--report', 'r.json']);
     expect(report.code).toBe(2);
     expect(report.stderr).toContain('--report needs --duration');
+    const shared = await runCli(['up', '--home', tempHome(), '--flink-port', '28081', '--control-plane-port', '28081']);
+    expect(shared.code).toBe(2);
+    expect(shared.stderr).toContain('--flink-port and --control-plane-port both need port 28081');
+    const controller = await runCli(['up', '--home', tempHome(), '--kafka-port', '29092', '--dynamodb-port', '29093']);
+    expect(controller.code).toBe(2);
+    expect(controller.stderr).toContain('--kafka-port and --dynamodb-port both need port 29093');
   });
 
   it('says there is nothing to stop when no stack runs', async () => {

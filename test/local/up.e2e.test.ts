@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { UpReport } from '../../cli/commands/up';
-import { freePort, tcpOpen } from '../../local/process';
+import { reservePorts } from '../../local/ports';
+import { tcpOpen } from '../../local/process';
 import { runCli } from '../support/cli';
 import { TestHomes } from '../support/homes';
 
@@ -23,7 +24,8 @@ describe('playground up --duration', () => {
     async ({ streams, eventsPerWindow, portOption }) => {
       // Prepare: a home and ports of our own, so a playground the user runs is not disturbed.
       const home = homes.create(`playground-e2e-${streams}-`);
-      const ports = { flink: await freePort(), streams: await freePort(), dynamodb: await freePort(), controlPlane: await freePort() };
+      const [flink, streamsPort, dynamodb, controlPlane] = await reservePorts(4);
+      const ports = { flink, streams: streamsPort, dynamodb, controlPlane };
       const reportFile = path.join(home, 'report.json');
 
       // Act

@@ -5,7 +5,7 @@ import { WINDOW_MS } from '../../lambdas/shared/windows';
 import { FlinkRestClient } from '../../local/flink/rest';
 import { auditStack } from '../../local/observe';
 import { playgroundDirs, type PlaygroundDirs } from '../../local/paths';
-import { freePort } from '../../local/process';
+import { portArgs, reserveStackPorts } from '../../local/ports';
 import { readStackRecord, type StackRecord, type StreamsKind } from '../../local/stack-state';
 import { runCli, type CliResult } from './cli';
 
@@ -43,14 +43,9 @@ export class E2EStack {
 
   /** `up --detach` with free ports; resolves once the first window after it is audited. Returns how long `up` took (ms). */
   async start(streams: StreamsKind = 'kafka', extra: readonly string[] = []): Promise<number> {
-    const streamPort = streams === 'kafka' ? ['--kafka-port', String(await freePort())] : ['--kinesis-port', String(await freePort())];
+    const ports = portArgs(streams, await reserveStackPorts());
     const started = Date.now();
-    // prettier-ignore
-    const up = await runCli(
-      ['up', '--detach', '--home', this.home, '--streams', streams, '--flink-port', String(await freePort()), ...streamPort,
-        '--dynamodb-port', String(await freePort()), '--control-plane-port', String(await freePort()), ...extra],
-      { timeoutMs: 10 * minute },
-    );
+    const up = await runCli(['up', '--detach', '--home', this.home, '--streams', streams, ...ports, ...extra], { timeoutMs: 10 * minute });
     expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
     const upMs = Date.now() - started;
     this.found = readStackRecord(this.dirs);
