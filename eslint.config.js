@@ -16,6 +16,22 @@ export default tseslint.config(
     },
   },
   {
+    // Configuration is read from the environment once, at each edge, and passed on from there.
+    files: ['**/*.ts'],
+    ignores: [
+      'bin/**', 'test/**', '.ci/**', 'cli/main.ts', 'bench/main.ts', 'chaos/main.ts', 'infra/bin/**',
+      'lambdas/*.ts', 'infra/lambdas/**', 'local/daemon.ts', 'local/functions/*-host.ts',
+      // the one place that spawns a process: a child inherits the parent's environment unless given one
+      'local/process.ts',
+    ],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'read the environment at an edge (a handler, a host, a main) and pass the values in' },
+      ],
+    },
+  },
+  {
     files: ['bin/**', 'test/**', 'bench/**', '.ci/**'],
     rules: { 'no-console': 'off' },
   },

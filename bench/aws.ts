@@ -8,88 +8,24 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
-import { CreateApplicationSnapshotCommand, type KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
-import { queryAudit, type AuditSummary } from '../lambdas/shared/audit-query';
+import type { KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
+import { queryAudit } from '../lambdas/shared/audit-query';
 import { createDocumentClient } from '../lambdas/shared/clients';
 import { METRICS_NAMESPACE, SERVICE_NAMES } from '../lambdas/shared/observability';
 import { WINDOW_MS } from '../lambdas/shared/windows';
 import { writeControlRecord } from '../cli/commands/fail';
 import { scale } from '../cli/commands/scale';
-import { startApplication } from '../cli/commands/start';
-import { stopApplication } from '../cli/commands/stop';
+import { explainError } from '../cli/errors';
 import type { Io } from '../cli/io';
-import { describeApplication, explainError, msfClient, waitForSnapshot, type PlayTarget, type WaitOptions } from '../cli/target';
+import { createSnapshot, describeApplication, msfClient, parallelismOf, startApplication, stopApplication, type OperationOptions, type WaitOptions } from '../cli/msf';
+import type { PlayTarget } from '../cli/target';
 import type { AwsBenchOptions } from './args';
 import { handlerBundleSizes, type BundleSize } from './generator';
 import { firstArrivalAfter, untilMidWindow, waitCaughtUp, type AuditSource } from './pipeline';
-import type { OperationDurations } from './report';
 import { BenchStepError } from './stack';
-
-/** One CloudWatch statistic over the whole period; null when CloudWatch has no datapoint. */
-export interface MetricFigure {
-  readonly namespace: string;
-  readonly metric: string;
-  readonly stat: string;
-  readonly value: number | null;
-}
-
-/** The figures of an injected failure (the job's control record; MSF manages the TaskManagers, so none can be killed). */
-export interface AwsRecoveryFigures {
-  readonly fault: 'control record';
-  /** Control record written → the first new result at the auditor. */
-  readonly outputResumedAfterSeconds?: number;
-  /** Control record written → the last result of the first window whose every result arrived under the threshold. */
-  readonly caughtUpAfterSeconds?: number;
-  readonly caughtUpThresholdMs: number;
-}
-
-export interface AwsOperations extends OperationDurations {
-  /**
-   * UpdateApplication from the application's own parallelism to 3 (to 1 when it runs at 3) → RUNNING,
-   * and back. `scale1to3Seconds` is set when the application ran at parallelism 1.
-   */
-  readonly scale?: { readonly from: number; readonly to: number; readonly seconds?: number; readonly backSeconds?: number };
-  readonly recovery?: AwsRecoveryFigures;
-}
-
-export interface AwsBenchResult {
-  readonly schemaVersion: 1;
-  readonly target: 'aws';
-  readonly date: string;
-  readonly startedAt: string;
-  readonly finishedAt: string;
-  readonly durationSeconds: number;
-  readonly gitCommit?: string;
-  readonly application: {
-    readonly name: string;
-    readonly region?: string;
-    readonly streams?: string;
-    readonly status?: string;
-    readonly runtime?: string;
-    readonly parallelism?: number;
-    readonly parallelismPerKpu?: number;
-  };
-  /** The range CloudWatch and the audit table were read over (whole minutes). */
-  readonly period: { readonly from: string; readonly to: string; readonly minutes: number };
-  /** AWS/KinesisAnalytics, dimension Application: the job's rates, lag, restarts, checkpoints, KPUs. */
-  readonly job: Readonly<Record<string, MetricFigure>>;
-  /** Restarts in the period: fullRestarts' maximum − minimum (null without datapoints). */
-  readonly restartsInPeriod: number | null;
-  /** The auditor's figures, from its table (exact per result) and from its EMF metrics. */
-  readonly auditor: {
-    readonly table?: Pick<AuditSummary, 'windows' | 'duplicates' | 'latencyMs' | 'malformed' | 'events'>;
-    readonly metrics: Readonly<Record<string, MetricFigure>>;
-  };
-  /** The deployed generator's rate: EventsSent over the period. */
-  readonly generator: { readonly eventsSent: number | null; readonly eventsPerSecond: number | null };
-  readonly operations?: AwsOperations;
-  /** Figures of a local run that have no counterpart here, with the reason. */
-  readonly notMeasured: readonly string[];
-  readonly bundles: readonly BundleSize[];
-  readonly errors: readonly string[];
-}
+import type { AwsBenchResult, AwsOperations, MetricFigure } from './types';
+import { pollFor } from './wait';
 
 /** What a figure is: its name in the result, where CloudWatch keeps it and the statistic read. */
 interface FigureSpec {
@@ -238,19 +174,17 @@ async function operations(
   const now = runtime.now ?? Date.now;
   const app = target.applicationName;
   const wait: WaitOptions = { timeoutMs: 900_000, ...runtime.wait };
+  const operation: OperationOptions = { ...wait, progress: (line) => log(`  ${line}`) };
   const detail = await describeApplication(client, app);
   if (detail.ApplicationStatus !== 'RUNNING') {
     throw new BenchStepError(`${app} is ${detail.ApplicationStatus ?? 'UNKNOWN'}; --operations needs it RUNNING (playground start)`);
   }
-  const from = detail.ApplicationConfigurationDescription?.FlinkApplicationConfigurationDescription?.ParallelismConfigurationDescription?.Parallelism ?? 1;
+  const from = parallelismOf(detail)?.Parallelism ?? 1;
   const result: { -readonly [K in keyof AwsOperations]: AwsOperations[K] } = {};
 
   result.snapshotSeconds = await step('snapshot', async () => {
     const name = `bench-${new Date(now()).toISOString().slice(0, 19).replace(/[-:T]/g, '')}`;
-    return timedMs(async () => {
-      await client.send(new CreateApplicationSnapshotCommand({ ApplicationName: app, SnapshotName: name }));
-      await waitForSnapshot(client, app, name, playIo(log), wait);
-    }, now);
+    return timedMs(() => createSnapshot(client, app, name, operation), now);
   });
 
   if (audit) {
@@ -261,11 +195,7 @@ async function operations(
       const failedMs = Date.parse(record.issuedAt);
       log(`  wrote control record ${record.id} to ${where}; the job fails once and restarts from its last checkpoint`);
       const deadline = failedMs + (wait.timeoutMs ?? 900_000);
-      let outputMs: number | undefined;
-      while (outputMs === undefined && now() < deadline) {
-        outputMs = await firstArrivalAfter(audit, failedMs);
-        if (outputMs === undefined) await sleep(1_000);
-      }
+      const outputMs = await pollFor(() => firstArrivalAfter(audit, failedMs), { timeoutMs: Math.max(0, deadline - now()), intervalMs: 1_000 });
       if (outputMs !== undefined) log(`  output resumed ${((outputMs - failedMs) / 1000).toFixed(1)} s after the failure`);
       const caughtUpMs = await waitCaughtUp(audit, failedMs, thresholdMs, Math.max(0, deadline - now()));
       if (caughtUpMs !== undefined) log(`  caught up ${((caughtUpMs - failedMs) / 1000).toFixed(1)} s after the failure`);
@@ -274,11 +204,11 @@ async function operations(
     });
   }
 
-  result.stopSeconds = await step('stop', async () => (await stopApplication(client, target, false, playIo(log), wait)).elapsedMs / 1000);
+  result.stopSeconds = await step('stop', async () => (await stopApplication(client, app, operation)).elapsedMs / 1000);
   if (result.stopSeconds === undefined) return result;
   result.startFromSnapshotSeconds = await step(
     'start from snapshot',
-    async () => (await startApplication(client, target, 'latest', playIo(log), wait)).elapsedMs / 1000,
+    async () => (await startApplication(client, app, { ...operation, restore: 'latest' })).elapsedMs / 1000,
     `the benchmark left ${app} stopped; start it with: playground start`,
   );
   if (result.startFromSnapshotSeconds === undefined) return result;

@@ -12,13 +12,14 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { createKinesisClient } from '../lambdas/shared/clients';
+import { GENERATOR_DEFAULTS } from '../lambdas/shared/config';
 import { generate } from '../lambdas/shared/generator';
 import { KafkaStreamWriter } from '../lambdas/shared/kafka-writer';
 import { KinesisStreamWriter } from '../lambdas/shared/kinesis-writer';
 import type { Ledger } from '../lambdas/shared/ledger';
 import type { StreamWriter } from '../lambdas/shared/stream-writer';
 import { playgroundDirs, repoRoot } from '../local/paths';
-import { LOCAL_CREDENTIALS } from '../local/stack';
+import { LOCAL_CREDENTIALS } from '../local/names';
 import { startKafka } from '../local/services/kafka';
 import { startKinesisMock } from '../local/services/kinesis-mock';
 import { reservePorts } from '../local/ports';
@@ -123,8 +124,6 @@ async function main(): Promise<void> {
   const args = new Set(process.argv.slice(2));
   const work = mkdtempSync(path.join(tmpdir(), 'bench-generator-'));
   const logDir = path.join(work, 'logs');
-  process.env.AWS_ACCESS_KEY_ID ??= 'test';
-  process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
   try {
     console.log('generator, burst mode (ledger in memory)');
     if (!args.has('--skip-kinesis')) console.log(formatGeneratorRate(await measureKinesisMock(logDir)));
@@ -138,8 +137,9 @@ async function main(): Promise<void> {
       });
       const writer = new KafkaStreamWriter({ kind: 'kafka', bootstrapServers: [kafka.bootstrapServers], topic: 'input', auth: 'none' });
       try {
-        console.log(formatGeneratorRate(await measureGenerator('kafka (warm-up)', writer, { eventsPerWindow: 1000, windows: 1 })));
-        console.log(formatGeneratorRate(await measureGenerator('kafka', writer, { eventsPerWindow: 1000, windows: 20 })));
+        const { eventsPerWindow } = GENERATOR_DEFAULTS;
+        console.log(formatGeneratorRate(await measureGenerator('kafka (warm-up)', writer, { eventsPerWindow, windows: 1 })));
+        console.log(formatGeneratorRate(await measureGenerator('kafka', writer, { eventsPerWindow, windows: 20 })));
       } finally {
         await writer.close();
         await kafka.stop();

@@ -8,10 +8,11 @@ import { awaitNewTaskManager, SupervisorClient } from '../local/supervisor-api';
 import { FlinkRestClient } from '../local/flink/rest';
 import { auditStack } from '../local/observe';
 import type { PlaygroundDirs } from '../local/paths';
-import { LOCAL_CREDENTIALS } from '../local/stack';
+import { LOCAL_CREDENTIALS } from '../local/names';
 import type { StackRecord } from '../local/stack-state';
-import type { LatencyFigures, RecoveryFigures } from './report';
 import { BenchStepError } from './stack';
+import type { LatencyFigures, RecoveryFigures } from './types';
+import { pollFor } from './wait';
 
 const PAGES = 6;
 
@@ -85,10 +86,9 @@ export async function steadyLatency(record: StackRecord, seconds: number, log: (
   log(`steady period: ${count} windows from ${toIso(fromMs)} (done about ${Math.round((toMs - Date.now()) / 1000)} s from now)`);
   await sleep(Math.max(0, toMs - Date.now()));
   // Results come a second or two after a window's end: wait for every window's six, for at most 30 s.
-  const deadline = Date.now() + 30_000;
   const complete = async (): Promise<number> =>
     completeWindows(await arrivalsSince(localAuditSource(record), fromMs, toMs)).filter((w) => Date.parse(w.windowStart) < toMs).length;
-  while ((await complete()) < count && Date.now() < deadline) await sleep(1_000);
+  await pollFor(async () => ((await complete()) >= count ? true : undefined), { timeoutMs: 30_000, intervalMs: 1_000 });
   const summary = await auditStack(record, { fromMs, toMs });
   return {
     fromWindow: toIso(fromMs),
@@ -108,14 +108,13 @@ export async function firstArrivalAfter(source: AuditSource, sinceMs: number): P
 
 /** Waits until a whole window that ended after `sinceMs` arrived with every result under `thresholdMs`. */
 export async function waitCaughtUp(source: AuditSource, sinceMs: number, thresholdMs: number, timeoutMs: number): Promise<number | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const windows = completeWindows(await arrivalsSince(source, windowOf(sinceMs).start));
-    const good = windows.find((w) => Date.parse(w.windowStart) + WINDOW_MS > sinceMs && w.maxLatencyMs <= thresholdMs);
-    if (good) return good.lastArrivalMs;
-    await sleep(1_000);
-  }
-  return undefined;
+  return pollFor(
+    async () => {
+      const windows = completeWindows(await arrivalsSince(source, windowOf(sinceMs).start));
+      return windows.find((w) => Date.parse(w.windowStart) + WINDOW_MS > sinceMs && w.maxLatencyMs <= thresholdMs)?.lastArrivalMs;
+    },
+    { timeoutMs, intervalMs: 1_000 },
+  );
 }
 
 /** Sleeps until the middle of a window: the previous window's results are out, the next ones not yet due. */
@@ -163,19 +162,22 @@ export async function recovery(
   })();
   let outputMs: number | undefined;
   const deadline = killedMs + options.timeoutMs;
-  while ((jobRunningMs === undefined || outputMs === undefined) && Date.now() < deadline) {
-    const up = await jobUp(rest, job.jid);
-    if (!up) wentDown = true;
-    else if (wentDown && jobRunningMs === undefined) {
-      jobRunningMs = Date.now();
-      log(`  job RUNNING again ${((jobRunningMs - killedMs) / 1000).toFixed(1)} s after the kill`);
-    }
-    if (outputMs === undefined) {
-      outputMs = await firstArrivalAfter(source, killedMs);
-      if (outputMs !== undefined) log(`  output resumed ${((outputMs - killedMs) / 1000).toFixed(1)} s after the kill`);
-    }
-    await sleep(500);
-  }
+  await pollFor(
+    async () => {
+      const up = await jobUp(rest, job.jid);
+      if (!up) wentDown = true;
+      else if (wentDown && jobRunningMs === undefined) {
+        jobRunningMs = Date.now();
+        log(`  job RUNNING again ${((jobRunningMs - killedMs) / 1000).toFixed(1)} s after the kill`);
+      }
+      if (outputMs === undefined) {
+        outputMs = await firstArrivalAfter(source, killedMs);
+        if (outputMs !== undefined) log(`  output resumed ${((outputMs - killedMs) / 1000).toFixed(1)} s after the kill`);
+      }
+      return jobRunningMs !== undefined && outputMs !== undefined ? true : undefined;
+    },
+    { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: 500 },
+  );
   await replacement;
   const caughtUpMs = await waitCaughtUp(source, killedMs, options.thresholdMs, Math.max(0, deadline - Date.now()));
   if (caughtUpMs) log(`  caught up ${((caughtUpMs - killedMs) / 1000).toFixed(1)} s after the kill`);

@@ -2,16 +2,18 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
-import { StartApplicationCommand, StopApplicationCommand, UpdateApplicationCommand } from '@aws-sdk/client-kinesis-analytics-v2';
+import { createSnapshot, startApplication, stopApplication, updateParallelism } from '../cli/msf';
 import { FlinkRestClient } from '../local/flink/rest';
+import { LOCAL_EVENTS_PER_WINDOW } from '../local/names';
 import { repoRoot } from '../local/paths';
 import type { BenchOptions } from './args';
-import { controlPlaneClient, describe, snapshotSeconds, timed, waitForStatus } from './control-plane';
+import { benchControlPlane, timed } from './control-plane';
 import { handlerBundleSizes, measureKinesisMock, type BundleSize, type GeneratorRate } from './generator';
 import { recovery, steadyLatency } from './pipeline';
-import type { BenchResult, MachineInfo, OperationDurations, StreamsFigures } from './report';
-import { startBenchStack } from './stack';
+import { BenchStepError, startBenchStack } from './stack';
 import { catchUpRun } from './throughput';
+import type { BenchResult, MachineInfo, OperationDurations, StreamsFigures } from './types';
+import { pollFor } from './wait';
 
 export interface BenchRuntime {
   readonly log: (line: string) => void;
@@ -19,8 +21,8 @@ export interface BenchRuntime {
   readonly register: (stack: { down(): Promise<void> }) => void;
 }
 
-const KAFKA_EVENTS_PER_WINDOW = 1000;
-const KINESIS_EVENTS_PER_WINDOW = 100;
+const KAFKA_EVENTS_PER_WINDOW = LOCAL_EVENTS_PER_WINDOW.kafka;
+const KINESIS_EVENTS_PER_WINDOW = LOCAL_EVENTS_PER_WINDOW.kinesis;
 const REPLACEMENT_AFTER_SECONDS = 10;
 
 export function gitCommit(): string | undefined {
@@ -56,7 +58,7 @@ export async function runBench(options: BenchOptions, runtime: BenchRuntime): Pr
   if (stack) {
     const { record, dirs } = stack;
     const app = record.applicationName;
-    const client = controlPlaneClient(record);
+    const { client, operation } = benchControlPlane(dirs, log);
     try {
       log(`  up in ${stack.upSeconds.toFixed(1)} s (Flink ${record.endpoints.flinkRestUrl}, Kafka ${record.endpoints.kafka})`);
       const latency = await step(`latency at ${KAFKA_EVENTS_PER_WINDOW} events/page/window`, () => steadyLatency(record, options.latencySeconds, log));
@@ -67,53 +69,31 @@ export async function runBench(options: BenchOptions, runtime: BenchRuntime): Pr
         recovery(record, dirs, { downForSeconds: REPLACEMENT_AFTER_SECONDS, thresholdMs, timeoutMs: recoveryTimeoutMs, log }),
       );
       const durations: { -readonly [K in keyof OperationDurations]: OperationDurations[K] } = {};
-      durations.snapshotSeconds = await step('snapshot', () => snapshotSeconds(client, app, 180_000));
-      durations.stopSeconds = await step('stop', () =>
-        timed(() => client.send(new StopApplicationCommand({ ApplicationName: app })), () => waitForStatus(client, app, 'READY', 300_000)),
-      );
+      durations.snapshotSeconds = await step('snapshot', () => timed(() => createSnapshot(client, app, `bench-${Date.now()}`, { ...operation, timeoutMs: 180_000 })));
+      durations.stopSeconds = await step('stop', () => timed(() => stopApplication(client, app, { ...operation, timeoutMs: 300_000 })));
       const catchUp =
         durations.stopSeconds === undefined
           ? undefined
           : await step(`catch-up run over ${options.backlogEvents.toLocaleString('en-US')} events`, () =>
-              catchUpRun(record, dirs, client, { backlogEvents: options.backlogEvents, parallelism: record.options.parallelism, log }),
+              catchUpRun(record, dirs, client, { operation, backlogEvents: options.backlogEvents, parallelism: record.options.parallelism, log }),
             );
       generator.kafka = catchUp?.generator;
       durations.startFromSnapshotSeconds = await step('start from snapshot', () =>
-        timed(
-          () =>
-            client.send(
-              new StartApplicationCommand({
-                ApplicationName: app,
-                RunConfiguration: { ApplicationRestoreConfiguration: { ApplicationRestoreType: 'RESTORE_FROM_LATEST_SNAPSHOT' } },
-              }),
-            ),
-          () => waitForStatus(client, app, 'RUNNING', 300_000, undefined, dirs),
-        ),
+        timed(() => startApplication(client, app, { ...operation, restore: 'latest', timeoutMs: 300_000 })),
       );
       durations.scale1to3Seconds = await step('scale 1 → 3', async () => {
-        const detail = await describe(client, app);
         const rest = new FlinkRestClient(record.endpoints.flinkRestUrl, 10_000);
-        return timed(
-          () =>
-            client.send(
-              new UpdateApplicationCommand({
-                ApplicationName: app,
-                CurrentApplicationVersionId: detail.ApplicationVersionId,
-                ApplicationConfigurationUpdate: {
-                  FlinkApplicationConfigurationUpdate: {
-                    ParallelismConfigurationUpdate: { ConfigurationTypeUpdate: 'CUSTOM', ParallelismUpdate: 3, ParallelismPerKPUUpdate: 1, AutoScalingEnabledUpdate: false },
-                  },
-                },
-              }),
-            ),
-          () =>
-            waitForStatus(client, app, 'RUNNING', 300_000, async () => {
-              const overview = await rest.overview().catch(() => undefined);
-              const job = (await rest.jobs().catch(() => [])).find((j) => j.state === 'RUNNING');
-              const details = job ? await rest.job(job.jid).catch(() => undefined) : undefined;
-              return overview?.taskmanagers === 3 && details?.vertices.every((v) => v.parallelism === 3 && v.status === 'RUNNING') === true;
-            }, dirs),
-        );
+        const resized = async (): Promise<true | undefined> => {
+          const overview = await rest.overview().catch(() => undefined);
+          const job = (await rest.jobs().catch(() => [])).find((j) => j.state === 'RUNNING');
+          const details = job ? await rest.job(job.jid).catch(() => undefined) : undefined;
+          return overview?.taskmanagers === 3 && details?.vertices.every((v) => v.parallelism === 3 && v.status === 'RUNNING') === true ? true : undefined;
+        };
+        return timed(async () => {
+          await updateParallelism(client, app, { parallelism: 3, perKpu: 1, autoScaling: false }, { ...operation, timeoutMs: 300_000 });
+          // RUNNING at the new version; the figure counts until Flink runs every task at 3 on 3 TaskManagers.
+          if (!(await pollFor(resized, { timeoutMs: 300_000, intervalMs: 250 }))) throw new BenchStepError('the job did not run at parallelism 3 on 3 TaskManagers within 300 s');
+        });
       });
       for (const [name, value] of Object.entries(durations)) if (value !== undefined) log(`  ${name}: ${value.toFixed(1)} s`);
       kafka = { ...kafka, upSeconds: stack.upSeconds, latency, durations, throughput: catchUp?.throughput, recovery: recovered };

@@ -1,15 +1,10 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import {
-  CreateApplicationCommand,
-  DeleteApplicationCommand,
-  StartApplicationCommand,
-  StopApplicationCommand,
-  type KinesisAnalyticsV2Client,
-} from '@aws-sdk/client-kinesis-analytics-v2';
+import { CreateApplicationCommand, DeleteApplicationCommand, type KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
+import { describeApplication, startApplication, stopApplication, type OperationOptions } from '../cli/msf';
 import { Kafka, logLevel } from 'kafkajs';
+import { GENERATOR_DEFAULTS } from '../lambdas/shared/config';
 import { KafkaStreamWriter } from '../lambdas/shared/kafka-writer';
 import { WINDOW_MS, windowOf } from '../lambdas/shared/windows';
 import { FlinkRestClient } from '../local/flink/rest';
@@ -17,16 +12,17 @@ import { resolveClasspath } from '../local/maven';
 import type { PlaygroundDirs } from '../local/paths';
 import { createTopics } from '../local/services/kafka';
 import type { StackRecord } from '../local/stack-state';
-import { describe, waitForStatus } from './control-plane';
+import { poll } from '../local/poll';
 import { measureGenerator, type GeneratorRate } from './generator';
-import type { ThroughputFigures } from './report';
 import { BenchStepError } from './stack';
+import type { ThroughputFigures } from './types';
+import { pollFor } from './wait';
 
 const run = promisify(execFile);
 
 export const BENCH_APPLICATION = 'click-count-bench';
 export const BENCH_TOPICS = { input: 'bench-input', output: 'bench-output', partitions: 2 } as const;
-const EVENTS_PER_WINDOW = 1000;
+const EVENTS_PER_WINDOW = GENERATOR_DEFAULTS.eventsPerWindow;
 const PAGES = 6;
 
 /** Windows of 6 pages × 1000 events that hold at least `events` events. */
@@ -104,8 +100,7 @@ async function brokerRateKafkajs(bootstrap: string, events: number): Promise<Thr
         last = performance.now();
       },
     });
-    const deadline = Date.now() + 300_000;
-    while (count < events && Date.now() < deadline) await sleep(200);
+    await pollFor(async () => (count >= events ? true : undefined), { timeoutMs: 300_000, intervalMs: 200 });
     const seconds = (last - first) / 1000;
     return { tool: 'kafkajs consumer', events: count, seconds, eventsPerSecond: count / seconds };
   } finally {
@@ -134,6 +129,8 @@ export interface CatchUpOptions {
   readonly backlogEvents: number;
   readonly parallelism: number;
   readonly log: (line: string) => void;
+  /** How cli/msf.ts's operations wait on the stack's control plane. */
+  readonly operation: OperationOptions;
 }
 
 /**
@@ -197,7 +194,7 @@ export async function catchUpRun(
       },
     });
 
-    const existing = await describe(client, BENCH_APPLICATION).catch(() => undefined);
+    const existing = await describeApplication(client, BENCH_APPLICATION).catch(() => undefined);
     if (!existing) {
       await client.send(
         new CreateApplicationCommand({
@@ -221,31 +218,31 @@ export async function catchUpRun(
     }
     log(`starting application ${BENCH_APPLICATION} (${BENCH_TOPICS.input} → ${BENCH_TOPICS.output}, earliest offsets, parallelism ${options.parallelism})`);
     const startedAt = performance.now();
-    await client.send(
-      new StartApplicationCommand({
-        ApplicationName: BENCH_APPLICATION,
-        RunConfiguration: { ApplicationRestoreConfiguration: { ApplicationRestoreType: 'SKIP_RESTORE_FROM_SNAPSHOT' } },
-      }),
-    );
-    await waitForStatus(client, BENCH_APPLICATION, 'RUNNING', 300_000);
+    await startApplication(client, BENCH_APPLICATION, { ...options.operation, restore: 'none', timeoutMs: 300_000 });
     const startSeconds = (performance.now() - startedAt) / 1000;
     log(`  RUNNING after ${startSeconds.toFixed(1)} s; waiting for the last window of the backlog`);
 
     // Windows 0 … windows-2 close; the last one has nothing after it to move the watermark.
     const lastIndex = windows - 2;
-    const deadline = Date.now() + Math.max(120_000, (events / 2_000) * 1000);
     let lastProgress = Date.now();
     let lastCount = 0;
-    while (!completions.has(lastIndex)) {
-      if (Date.now() > deadline) throw new BenchStepError(`the catch-up run did not finish in time (${completions.size} of ${lastIndex + 1} windows out)`);
-      if (completions.size !== lastCount) {
-        lastCount = completions.size;
-        lastProgress = Date.now();
-      } else if (Date.now() - lastProgress > 90_000) {
-        throw new BenchStepError(`the catch-up run stalled at ${completions.size} of ${lastIndex + 1} windows`);
-      }
-      await sleep(200);
-    }
+    await poll<true>(
+      async () => {
+        if (completions.has(lastIndex)) return { done: true, value: true };
+        if (completions.size !== lastCount) {
+          lastCount = completions.size;
+          lastProgress = Date.now();
+        } else if (Date.now() - lastProgress > 90_000) {
+          throw new BenchStepError(`the catch-up run stalled at ${completions.size} of ${lastIndex + 1} windows`);
+        }
+        return { done: false, state: `${completions.size} windows out` };
+      },
+      {
+        timeoutMs: Math.max(120_000, (events / 2_000) * 1000),
+        intervalMs: 200,
+        timeout: () => new BenchStepError(`the catch-up run did not finish in time (${completions.size} of ${lastIndex + 1} windows out)`),
+      },
+    );
     const rate = rateFromWindows(completions, PAGES * EVENTS_PER_WINDOW);
     if (!rate) throw new BenchStepError('too few windows came out to compute a rate');
 
@@ -255,12 +252,13 @@ export async function catchUpRun(
       const details = await rest.job(job.jid);
       const source = details.vertices[0];
       // Flink REST refreshes metrics every 10 s: wait for the counter to show the whole backlog.
-      const until = Date.now() + 15_000;
-      while (Date.now() < until) {
-        sourceRecordsOut = (await rest.vertexMetricSums(job.jid, source.id, ['numRecordsOut']).catch(() => ({}) as Record<string, number>)).numRecordsOut;
-        if (sourceRecordsOut !== undefined && sourceRecordsOut >= events) break;
-        await sleep(1_000);
-      }
+      await pollFor(
+        async () => {
+          sourceRecordsOut = (await rest.vertexMetricSums(job.jid, source.id, ['numRecordsOut']).catch(() => ({}) as Record<string, number>)).numRecordsOut;
+          return sourceRecordsOut !== undefined && sourceRecordsOut >= events ? true : undefined;
+        },
+        { timeoutMs: 15_000, intervalMs: 1_000 },
+      );
     }
     log(`  job: ${Math.round(rate.eventsPerSecond).toLocaleString('en-US')} events/s over ${rate.seconds.toFixed(1)} s`);
     return {
@@ -276,18 +274,15 @@ export async function catchUpRun(
     };
   } finally {
     await consumer.disconnect().catch(() => undefined);
-    await removeBenchApplication(client).catch((error: unknown) => log(`  could not remove ${BENCH_APPLICATION}: ${(error as Error).message}`));
+    await removeBenchApplication(client, options.operation).catch((error: unknown) => log(`  could not remove ${BENCH_APPLICATION}: ${(error as Error).message}`));
   }
 }
 
 /** Force-stops (cancels) and deletes the catch-up application. */
-async function removeBenchApplication(client: KinesisAnalyticsV2Client): Promise<void> {
-  const detail = await describe(client, BENCH_APPLICATION).catch(() => undefined);
+async function removeBenchApplication(client: KinesisAnalyticsV2Client, operation: OperationOptions): Promise<void> {
+  const detail = await describeApplication(client, BENCH_APPLICATION).catch(() => undefined);
   if (!detail) return;
-  if (detail.ApplicationStatus !== 'READY') {
-    await client.send(new StopApplicationCommand({ ApplicationName: BENCH_APPLICATION, Force: true })).catch(() => undefined);
-    await waitForStatus(client, BENCH_APPLICATION, 'READY', 120_000);
-  }
-  const ready = await describe(client, BENCH_APPLICATION);
+  await stopApplication(client, BENCH_APPLICATION, { ...operation, force: true, timeoutMs: 120_000 });
+  const ready = await describeApplication(client, BENCH_APPLICATION);
   await client.send(new DeleteApplicationCommand({ ApplicationName: BENCH_APPLICATION, CreateTimestamp: ready.CreateTimestamp }));
 }

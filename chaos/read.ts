@@ -3,11 +3,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Kafka, logLevel } from 'kafkajs';
+import { LOCAL_CREDENTIALS } from '../local/names';
 import { localKinesisClient } from '../local/services/kinesis-mock';
 import type { StackRecord } from '../local/stack-state';
 import type { LedgerRow } from './judge';
-
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /** Every record of the output stream, read from the beginning; `note` says when the end was not reached. */
 export interface OutputRead {

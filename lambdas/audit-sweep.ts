@@ -1,10 +1,10 @@
 import { createSweepHandler, type SweepHandler } from './shared/auditor';
 import { createDocumentClient } from './shared/clients';
-import { parseAuditorConfig } from './shared/config';
+import { parseAuditSweepConfig } from './shared/config';
 import { processLogger, processMetrics } from './shared/observability';
 
 // Validated at cold start: a missing or bad variable fails the init with a ConfigError naming it.
-const config = parseAuditorConfig(process.env);
+const config = parseAuditSweepConfig(process.env);
 
 export const handler: SweepHandler = createSweepHandler({
   doc: createDocumentClient(),

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ApplicationRecord } from './control-plane/model';
-import { applicationsDir } from './control-plane/server';
+import { applicationsDir } from './control-plane/store';
 import { readStackEvents, type StackEvent, type StackEventKind } from './events';
 import {
   FlinkRestError,
@@ -25,14 +25,14 @@ import type { PlaygroundDirs } from './paths';
  */
 
 /** A restart loop: at least this many failures (each followed by a restart) within the last minute. */
-export const RESTART_LOOP_THRESHOLD = 3;
-export const RESTART_WINDOW_MS = 60_000;
+const RESTART_LOOP_THRESHOLD = 3;
+const RESTART_WINDOW_MS = 60_000;
 /** Checkpointing is stalled when none completed for this many checkpoint intervals. */
-export const CHECKPOINT_STALL_INTERVALS = 3;
+const CHECKPOINT_STALL_INTERVALS = 3;
 /** Supervisor events (a process exited, was restarted) are news for this long. */
-export const RECENT_EVENT_MS = 60_000;
+const RECENT_EVENT_MS = 60_000;
 /** A TaskManager whose last heartbeat is older than this is frozen or dying (heartbeat.interval is 2 s locally). */
-export const HEARTBEAT_SILENCE_MS = 6_000;
+const HEARTBEAT_SILENCE_MS = 6_000;
 
 export type HealthProblemKind =
   | 'flink-unreachable'
@@ -442,7 +442,7 @@ export class RateWindow {
 const writerMetricIds = new Map<string, string | null>();
 
 /** The id of the last vertex's sink-writer metric `name` (e.g. `…Sink__Writer.numRecordsIn`), if it has one. */
-export async function sinkWriterMetric(rest: FlinkRestClient, jobId: string, vertexId: string, name: string): Promise<string | undefined> {
+async function sinkWriterMetric(rest: FlinkRestClient, jobId: string, vertexId: string, name: string): Promise<string | undefined> {
   const key = `${jobId}/${vertexId}/${name}`;
   if (!writerMetricIds.has(key)) {
     const ids = (await rest.vertexMetrics(jobId, vertexId)).map((m) => m.id.replace(/^\d+\./, ''));

@@ -14,7 +14,7 @@ import {
   type JobHealth,
 } from './health';
 import type { PlaygroundDirs } from './paths';
-import { LOCAL_CREDENTIALS } from './stack';
+import { LOCAL_CREDENTIALS } from './names';
 import type { StackRecord } from './stack-state';
 
 /** What the live view of `playground up` shows, read from Flink's REST API and the audit tables. */
@@ -36,7 +36,7 @@ export interface StackView {
 }
 
 /** How far back the live view audits: a long-running stack's view stays one bounded read a refresh. */
-export const VIEW_AUDIT_RANGE_MS = 60 * 60_000;
+const VIEW_AUDIT_RANGE_MS = 60 * 60_000;
 
 /** The audit of the windows starting in [fromMs, toMs); by default every window since the stack started. */
 export async function auditStack(record: StackRecord, range: { fromMs?: number; toMs?: number } = {}): Promise<AuditSummary> {
@@ -54,7 +54,7 @@ export async function auditStack(record: StackRecord, range: { fromMs?: number; 
 }
 
 /** Resident set size of a process in bytes (0 when it is gone). */
-export function rssBytes(pid: number): number {
+function rssBytes(pid: number): number {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
@@ -65,7 +65,7 @@ export function rssBytes(pid: number): number {
 }
 
 /** Every pid of the stack: the supervisor, its processes and the Flink cluster's. */
-export function stackPids(dirs: PlaygroundDirs, record: StackRecord): number[] {
+function stackPids(dirs: PlaygroundDirs, record: StackRecord): number[] {
   const flink = readFlinkClusterRecord(dirs);
   return [
     record.pid,

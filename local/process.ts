@@ -11,7 +11,10 @@ export interface ProcessSpec {
   readonly name: string;
   readonly command: string;
   readonly args: readonly string[];
+  /** @default the parent's environment (as spawn does) */
   readonly env?: NodeJS.ProcessEnv;
+  /** Variables set on top of `env` (or of the parent's environment). */
+  readonly extraEnv?: Readonly<Record<string, string>>;
   readonly cwd?: string;
   /** stdout and stderr are appended here. */
   readonly logFile: string;
@@ -57,7 +60,7 @@ export async function startProcess(spec: ProcessSpec): Promise<RunningProcess> {
   try {
     child = spawn(spec.command, [...spec.args], {
       cwd: spec.cwd,
-      env: spec.env ?? process.env,
+      env: spec.extraEnv ? { ...(spec.env ?? process.env), ...spec.extraEnv } : spec.env,
       stdio: ['ignore', fd, fd],
       detached: true,
     });

@@ -1,6 +1,5 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import {
   CreateApplicationCommand,
@@ -8,13 +7,25 @@ import {
   KinesisAnalyticsV2Client,
   StartApplicationCommand,
 } from '@aws-sdk/client-kinesis-analytics-v2';
-import { SERVICE_NAMES } from '../lambdas/shared/observability';
+import { jobPropertyGroups, propertyGroupList, type JobStreams } from '../infra/lib/job-properties';
+import {
+  AUDITOR_DEFAULTS,
+  auditorEnvironment,
+  GENERATOR_DEFAULTS,
+  generatorEnvironment,
+  type AuditorConfig,
+  type GeneratorConfig,
+} from '../lambdas/shared/config';
 import { AUDIT_TABLE, createTableInput, LEDGER_TABLE } from '../lambdas/shared/tables';
-import { applicationsDir, startControlPlane } from './control-plane/server';
+import { startControlPlane } from './control-plane/server';
+import { applicationsDir } from './control-plane/store';
 import { LocalStackError } from './errors';
 import { appendStackEvent, stackEventsFile } from './events';
 import { startFlinkCluster, type FlinkCluster } from './flink/cluster';
+import { auditorHostEnvironment, generatorHostEnvironment } from './functions/host-env';
+import { LOCAL_CREDENTIALS, LOCAL_NAMES, LOCAL_REGION } from './names';
 import type { PlaygroundDirs } from './paths';
+import { poll } from './poll';
 import { startProcess } from './process';
 import { startDynamoDbLocal } from './services/dynamodb-local';
 import { startKafka } from './services/kafka';
@@ -22,20 +33,6 @@ import { startKinesisMock, type LocalKinesis } from './services/kinesis-mock';
 import type { StackOptions, StackRecord } from './stack-state';
 import { ProcessSupervisor, type RestartPolicy } from './supervisor';
 import { startSupervisorApi } from './supervisor-api';
-
-/** Names of the local stack's resources (the CDK app generates its own on AWS). */
-export const LOCAL_NAMES = {
-  application: 'click-count',
-  ledgerTable: 'playground-ledger',
-  auditTable: 'playground-audit',
-  input: 'input',
-  output: 'output',
-} as const;
-
-export const LOCAL_REGION = 'us-east-1';
-
-/** Credentials for the emulators, which accept any. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
 /** A running local stack and how to take it down. */
 export interface RunningStack {
@@ -225,16 +222,13 @@ export async function startStack(dirs: PlaygroundDirs, options: StackOptions, st
     const api = await startSupervisorApi(supervisor, cluster);
     stoppers.push(() => api.close());
 
-    await createAndStartApplication(controlPlane.endpoint, options, streams, progress);
+    await createAndStartApplication(controlPlane.endpoint, options, streams, dirs.logs, progress);
 
+    const functionEnvironments = localFunctionEnvironments(options, streams);
+    // The SDK clients of both hosts reach the emulators through AWS_ENDPOINT_URL_*.
     const hostEnv = {
       ...env,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb,
-      LEDGER_TABLE_NAME: LOCAL_NAMES.ledgerTable,
-      AUDIT_TABLE_NAME: LOCAL_NAMES.auditTable,
-      STREAMS: options.streams,
-      POWERTOOLS_METRICS_NAMESPACE: 'ManagedFlinkPlayground',
-      ...(streams.kafka ? { KAFKA_BOOTSTRAP_SERVERS: streams.kafka } : {}),
       ...(streams.kinesis ? { AWS_ENDPOINT_URL_KINESIS: streams.kinesis } : {}),
     };
     const host = (name: 'auditor' | 'generator', hostEnvironment: NodeJS.ProcessEnv) =>
@@ -254,27 +248,23 @@ export async function startStack(dirs: PlaygroundDirs, options: StackOptions, st
       });
     await host('auditor', {
       ...hostEnv,
-      POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.auditor,
-      PLAYGROUND_OUTPUT_TOPIC: LOCAL_NAMES.output,
-      PLAYGROUND_SWEEP_MS: '30000',
-      PLAYGROUND_POSITIONS_FILE: path.join(dirs.state, 'auditor-positions.json'),
-      ...(streams.outputArn ? { PLAYGROUND_OUTPUT_STREAM_ARN: streams.outputArn } : {}),
+      ...functionEnvironments.auditor,
+      ...auditorHostEnvironment({
+        source: streams.kinesis
+          ? { kind: 'kinesis', endpoint: streams.kinesis, streamArn: streams.outputArn ?? '' }
+          : { kind: 'kafka', bootstrapServers: streams.kafka ?? '', topic: LOCAL_NAMES.output },
+        sweepMs: LOCAL_SWEEP_MS,
+        positionsFile: path.join(dirs.state, 'auditor-positions.json'),
+      }),
     });
     stoppers.push(() => supervisor.stop('auditor'));
     await host('generator', {
       ...hostEnv,
-      POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.generator,
-      INPUT_TOPIC: LOCAL_NAMES.input,
-      INPUT_STREAM_NAME: LOCAL_NAMES.input,
-      EVENTS_PER_WINDOW: String(options.eventsPerWindow),
-      // Locally the schedule fires every window (one window per invocation) instead of every
-      // minute with four: the same handler, and a stop waits for at most one window.
-      WINDOWS_PER_INVOCATION: '1',
-      PLAYGROUND_SCHEDULE_MS: '15000',
+      ...functionEnvironments.generator,
       // The rule exists from now: the first window is the one after this instant, however long
       // the host takes to start (the plays and benchmarks wait for exactly that window). A
       // replacement host keeps the same rule.
-      PLAYGROUND_SCHEDULE_START_MS: String(Date.now()),
+      ...generatorHostEnvironment({ scheduleMs: LOCAL_SCHEDULE_MS, scheduleStartMs: Date.now() }),
     });
     stoppers.push(() => supervisor.stop('generator'));
     progress('generator and auditor running');
@@ -307,48 +297,85 @@ export async function startStack(dirs: PlaygroundDirs, options: StackOptions, st
   }
 }
 
-interface StreamEndpoints {
+export interface StreamEndpoints {
   readonly kafka?: string;
   readonly kinesis?: string;
   readonly inputArn?: string;
   readonly outputArn?: string;
 }
 
+/**
+ * Locally the schedule fires every window with one window per invocation, instead of every minute
+ * with four: the same handler, and a stop waits for at most one window. The one setting in which
+ * the local generator's environment differs from the deployed one (test/infra/function-env.test.ts).
+ */
+export const LOCAL_WINDOWS_PER_INVOCATION = 1;
+const LOCAL_SCHEDULE_MS = 15_000;
+/** The audit sweep's period locally (every minute on AWS). */
+const LOCAL_SWEEP_MS = 30_000;
+
+/** What the local generator and auditor (with the sweep: one host) are configured with. */
+export function localFunctionConfigs(
+  options: Pick<StackOptions, 'streams' | 'eventsPerWindow'>,
+  streams: Pick<StreamEndpoints, 'kafka'>,
+): { readonly generator: GeneratorConfig; readonly auditor: AuditorConfig } {
+  return {
+    generator: {
+      target:
+        options.streams === 'kafka'
+          ? { kind: 'kafka', bootstrapServers: [streams.kafka ?? ''], topic: LOCAL_NAMES.input, auth: 'none' }
+          : { kind: 'kinesis', streamName: LOCAL_NAMES.input },
+      ledgerTableName: LOCAL_NAMES.ledgerTable,
+      eventsPerWindow: options.eventsPerWindow,
+      windowsPerInvocation: LOCAL_WINDOWS_PER_INVOCATION,
+      rateMode: GENERATOR_DEFAULTS.rateMode,
+    },
+    auditor: {
+      auditTableName: LOCAL_NAMES.auditTable,
+      ledgerTableName: LOCAL_NAMES.ledgerTable,
+      gracePeriodSeconds: AUDITOR_DEFAULTS.gracePeriodSeconds,
+    },
+  };
+}
+
+/**
+ * The functions' own environment in the local stack, from the same builders as the CDK app's
+ * (the hosts add their own variables and the emulators' endpoints).
+ */
+export function localFunctionEnvironments(
+  options: Pick<StackOptions, 'streams' | 'eventsPerWindow'>,
+  streams: Pick<StreamEndpoints, 'kafka'>,
+): { readonly generator: Record<string, string>; readonly auditor: Record<string, string> } {
+  const configs = localFunctionConfigs(options, streams);
+  return { generator: generatorEnvironment(configs.generator), auditor: auditorEnvironment(configs.auditor) };
+}
+
+/** The local streams as the job sees them: the broker without auth, or kinesis-mock as an emulator. */
+export function localJobStreams(options: Pick<StackOptions, 'streams'>, streams: StreamEndpoints): JobStreams {
+  return options.streams === 'kafka'
+    ? { kind: 'kafka', bootstrapServers: streams.kafka ?? '', auth: 'none', topics: { input: LOCAL_NAMES.input, output: LOCAL_NAMES.output } }
+    : {
+        kind: 'kinesis',
+        region: LOCAL_REGION,
+        inputStreamArn: streams.inputArn ?? '',
+        outputStreamArn: streams.outputArn ?? '',
+        emulator: { endpoint: streams.kinesis ?? '' },
+      };
+}
+
 /** The application's property groups: what the job reads (job/README.md documents every key). */
 export function localPropertyGroups(
-  options: StackOptions,
+  options: Pick<StackOptions, 'streams'>,
   streams: StreamEndpoints,
 ): { PropertyGroupId: string; PropertyMap: Record<string, string> }[] {
-  if (options.streams === 'kafka') {
-    return [
-      { PropertyGroupId: 'ClickCountJob', PropertyMap: { streams: 'kafka' } },
-      {
-        PropertyGroupId: 'Kafka',
-        PropertyMap: { 'bootstrap.servers': streams.kafka ?? '', 'input.topic': LOCAL_NAMES.input, 'output.topic': LOCAL_NAMES.output },
-      },
-    ];
-  }
-  return [
-    { PropertyGroupId: 'ClickCountJob', PropertyMap: { streams: 'kinesis' } },
-    {
-      PropertyGroupId: 'Kinesis',
-      PropertyMap: {
-        'aws.region': LOCAL_REGION,
-        'input.stream.arn': streams.inputArn ?? '',
-        'output.stream.arn': streams.outputArn ?? '',
-        'aws.endpoint': streams.kinesis ?? '',
-        'aws.trust.all.certificates': 'true',
-        'aws.http.protocol.version': 'HTTP1_1',
-        'aws.cbor.enabled': 'false',
-      },
-    },
-  ];
+  return propertyGroupList(jobPropertyGroups(localJobStreams(options, streams)));
 }
 
 async function createAndStartApplication(
   endpoint: string,
   options: StackOptions,
   streams: StreamEndpoints,
+  logsDir: string,
   progress: (message: string) => void,
 ): Promise<void> {
   const client = new KinesisAnalyticsV2Client({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
@@ -389,17 +416,24 @@ async function createAndStartApplication(
         RunConfiguration: { ApplicationRestoreConfiguration: { ApplicationRestoreType: 'SKIP_RESTORE_FROM_SNAPSHOT' } },
       }),
     );
-    const started = Date.now();
-    for (;;) {
-      const detail = await client.send(new DescribeApplicationCommand({ ApplicationName: LOCAL_NAMES.application }));
-      const status = detail.ApplicationDetail?.ApplicationStatus;
-      if (status === 'RUNNING') break;
-      if (status === 'READY' && Date.now() - started > 5_000) {
-        throw new LocalStackError('the application went back to READY instead of RUNNING: the job could not start (see .playground/logs/jobmanager.log)');
-      }
-      if (Date.now() - started > 300_000) throw new LocalStackError(`the application did not reach RUNNING within 300 s (it is ${status})`);
-      await sleep(1_000);
-    }
+    await poll(
+      async (elapsedMs) => {
+        const detail = await client.send(new DescribeApplicationCommand({ ApplicationName: LOCAL_NAMES.application }));
+        const status = detail.ApplicationDetail?.ApplicationStatus ?? 'UNKNOWN';
+        if (status === 'RUNNING') return { done: true, value: status };
+        if (status === 'READY' && elapsedMs > 5_000) {
+          throw new LocalStackError(
+            `the application went back to READY instead of RUNNING: the job could not start (see ${path.join(logsDir, 'jobmanager.log')})`,
+          );
+        }
+        return { done: false, state: status };
+      },
+      {
+        timeoutMs: 300_000,
+        intervalMs: 1_000,
+        timeout: (status) => new LocalStackError(`the application did not reach RUNNING within 300 s (it is ${status})`),
+      },
+    );
     progress(`application ${LOCAL_NAMES.application} RUNNING`);
   } finally {
     client.destroy();

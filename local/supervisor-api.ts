@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalStackError } from './errors';
 import type { FlinkCluster, TaskManagerProcess } from './flink/cluster';
 import type { FlinkRestClient, TaskManagerInfo } from './flink/rest';
+import { poll } from './poll';
 import type { ProcessSupervisor, SupervisedProcessInfo } from './supervisor';
 
 /**
@@ -150,11 +150,16 @@ export class SupervisorClient {
 
 /** Waits until the JobManager lists a TaskManager that is not one of `known` (a replacement); resolves with it. */
 export async function awaitNewTaskManager(rest: FlinkRestClient, known: ReadonlySet<string>, timeoutMs: number): Promise<TaskManagerInfo> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const fresh = (await rest.taskManagers().catch(() => [])).find((tm) => !known.has(tm.id));
-    if (fresh) return fresh;
-    if (Date.now() > deadline) throw new LocalStackError(`no new TaskManager registered within ${Math.round(timeoutMs / 1000)} s; see the supervisor's log and the TaskManager logs`);
-    await sleep(250);
-  }
+  const { value } = await poll<TaskManagerInfo>(
+    async () => {
+      const fresh = (await rest.taskManagers().catch(() => [])).find((tm) => !known.has(tm.id));
+      return fresh ? { done: true, value: fresh } : { done: false, state: 'no new TaskManager' };
+    },
+    {
+      timeoutMs,
+      intervalMs: 250,
+      timeout: () => new LocalStackError(`no new TaskManager registered within ${Math.round(timeoutMs / 1000)} s; see the supervisor's log and the TaskManager logs`),
+    },
+  );
+  return value;
 }

@@ -1,8 +1,11 @@
 import { queryAudit, type AuditSummary } from '../../lambdas/shared/audit-query';
 import { createDocumentClient } from '../../lambdas/shared/clients';
+import { AuditRangeError } from '../../lambdas/shared/errors';
 import { UsageError, type Io } from '../io';
-import { PlayError, realClock, resolveTarget, runPlay, targetFlags, withTargetOptions, type Clock, type PlayTarget } from '../target';
-import type { RegisterCommand } from './index';
+import { realClock, type Clock } from '../../local/poll';
+import { PlayError, runPlay } from '../errors';
+import { resolveTarget, targetFlags, withTargetOptions, type PlayTarget } from '../target';
+import type { RegisterCommand } from './register';
 import type { UpReport } from './up';
 
 export interface AuditOptions {
@@ -29,7 +32,8 @@ const DEFAULT_AWS_SINCE_MS = 3_600_000;
 export const INCOMPLETE_NOTE = 'the generator stopped mid-window; not checked';
 
 /**
- * The readable summary: counts, then every wrong, missing or incomplete window. Incomplete windows
+ * The readable summary: the windows by verdict, then every wrong, missing or incomplete window with
+ * the counts that arrived per page and what the ledger expected. Incomplete windows
  * (the generator never marked them sent) are reported but do not fail the audit.
  */
 export function renderAudit(report: UpReport, application: string): string[] {
@@ -50,7 +54,11 @@ export function renderAudit(report: UpReport, application: string): string[] {
       const counts = Object.entries(w.counts)
         .map(([page, count]) => `${page}=${count ?? '–'}`)
         .join(' ');
-      lines.push(`    ${w.verdict.padEnd(10)} ${w.windowStart}  ${w.reason}  (expected ${w.expected ?? '?'}: ${counts})`);
+      const expected =
+        w.expected === null
+          ? 'expected – (the ledger has no record of the window)'
+          : `expected ${w.verdict === 'incomplete' ? 'at most ' : ''}${w.expected} per page`;
+      lines.push(`    ${w.verdict.padEnd(10)} ${w.windowStart}  ${w.reason}  (counts ${counts}; ${expected})`);
     }
   }
   if (windows.wrong + windows.missing === 0) {
@@ -93,6 +101,10 @@ export async function audit(options: AuditOptions, io: Io): Promise<number> {
         toMs: now + 3_600_000,
         nowMs: now,
       });
+    } catch (error) {
+      // The range is the user's (--since, or since the stack started): a shorter one is the fix.
+      if (error instanceof AuditRangeError) throw new UsageError(`${error.message}; audit a shorter range with --since (e.g. --since 1d)`, { cause: error });
+      throw error;
     } finally {
       doc.destroy();
     }

@@ -1,13 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { PricingClient } from '@aws-sdk/client-pricing';
-import { CHART_LOADS, renderChart, type ChartSeries } from '../cost/chart';
+import { chartLoads, renderChart, type ChartSeries } from '../cost/chart';
 import { formatMarkdown, formatTable, toReport } from '../cost/format';
 import { LivePricesError, refreshPrices } from '../cost/live';
-import { computeCosts, defaultParallelism, type CostInputs } from '../cost/model';
+import { computeCosts, defaultParallelism, type CostInputs, type StackSettings } from '../cost/model';
 import { DEFAULT_PRICE_FILE, loadPriceTable, PriceTableError, savePriceTable, tableRegions, type PriceTable } from '../cost/price-table';
 import { measureInputRecordBytes, measureOutputRecordBytes } from '../cost/workload';
-import type { Io } from '../io';
-import type { RegisterCommand } from './index';
+import { UsageError, type Io } from '../io';
+import type { RegisterCommand } from './register';
 
 /** Kinesis' largest record (data blob + partition key): 1 MiB. */
 export const MAX_RECORD_BYTES = 1024 * 1024;
@@ -26,7 +26,10 @@ export interface CostOptions {
   readonly parallelismPerKpu?: string;
   readonly json?: boolean;
   readonly markdown?: boolean;
-  /** Write the SVG chart of monthly cost across loads to this file. */
+  /**
+   * Write the SVG chart of monthly cost across loads, the chosen load marked, to this file (a name
+   * ending in `.svg`) instead of printing the table; `--json` or `--markdown` still print.
+   */
   readonly chart?: string;
   /** Refresh the price table from the AWS Price List API first (and save it). */
   readonly live?: boolean;
@@ -38,7 +41,7 @@ export interface CostOptions {
   readonly today?: string;
 }
 
-class CostUsageError extends Error {
+class CostUsageError extends UsageError {
   constructor(message: string) {
     super(message);
     this.name = 'CostUsageError';
@@ -60,32 +63,63 @@ function wholeNumber(flag: string, value: string, min: number, max: number): num
   return Number(value);
 }
 
+function svgFile(value: string): string {
+  if (!/\.svg$/i.test(value.trim())) throw new CostUsageError(`--chart writes an SVG file: give a name ending in .svg, got '${value}'`);
+  return value;
+}
+
+/** The checks of the flags that need no price table, by flag; each throws CostUsageError. */
+const FLAG_CHECKS = {
+  eventsPerSecond: (value: string): number => positiveNumber('--events-per-second', value, MAX_EVENTS_PER_SECOND),
+  recordBytes: (value: string): number => wholeNumber('--record-bytes', value, 1, MAX_RECORD_BYTES),
+  parallelism: (value: string): number => wholeNumber('--parallelism', value, 1, 10_000),
+  parallelismPerKpu: (value: string): number => wholeNumber('--parallelism-per-kpu', value, 1, 8),
+  chart: svgFile,
+} as const;
+
+/**
+ * The settings of the deployed stacks that the bill depends on, from the construct that deploys
+ * them. Loaded when a cost is computed rather than when the CLI starts: the module brings in
+ * aws-cdk-lib (about a second).
+ */
+export async function deployedStackSettings(): Promise<StackSettings> {
+  const { BROKER_STORAGE, RETENTION_HOURS } = await import('../../infra/lib/constructs/msk-cluster');
+  return { retentionHours: RETENTION_HOURS, brokerVolumeGb: BROKER_STORAGE.volumeGiB };
+}
+
 /** Validates the flags against the table (region) and fills in the defaults. @throws CostUsageError */
-function resolveInputs(options: CostOptions, table: PriceTable): CostInputs {
-  const eventsPerSecond = positiveNumber('--events-per-second', options.eventsPerSecond ?? '400', MAX_EVENTS_PER_SECOND);
-  const recordBytes =
-    options.recordBytes === undefined
-      ? measureInputRecordBytes(eventsPerSecond)
-      : wholeNumber('--record-bytes', options.recordBytes, 1, MAX_RECORD_BYTES);
+function resolveInputs(options: CostOptions, table: PriceTable, stacks: StackSettings): CostInputs {
+  const eventsPerSecond = FLAG_CHECKS.eventsPerSecond(options.eventsPerSecond ?? '400');
+  const recordBytes = options.recordBytes === undefined ? measureInputRecordBytes(eventsPerSecond) : FLAG_CHECKS.recordBytes(options.recordBytes);
   const region = options.region ?? 'us-east-1';
   if (!table.regions[region]) {
     throw new CostUsageError(`--region ${region} is not in the price table (regions: ${tableRegions(table).join(', ')})`);
   }
-  const parallelism = options.parallelism === undefined ? defaultParallelism(eventsPerSecond) : wholeNumber('--parallelism', options.parallelism, 1, 10_000);
-  const parallelismPerKpu = wholeNumber('--parallelism-per-kpu', options.parallelismPerKpu ?? '1', 1, 8);
-  return { eventsPerSecond, recordBytes, outputRecordBytes: measureOutputRecordBytes(eventsPerSecond), region, parallelism, parallelismPerKpu };
+  const parallelism = options.parallelism === undefined ? defaultParallelism(eventsPerSecond) : FLAG_CHECKS.parallelism(options.parallelism);
+  const parallelismPerKpu = FLAG_CHECKS.parallelismPerKpu(options.parallelismPerKpu ?? '1');
+  if (options.chart !== undefined) FLAG_CHECKS.chart(options.chart);
+  return { eventsPerSecond, recordBytes, outputRecordBytes: measureOutputRecordBytes(eventsPerSecond), region, parallelism, parallelismPerKpu, stacks };
 }
 
-/** Total monthly cost per configuration at each chart load (same record size and parallelism rule). */
+/**
+ * Total monthly cost per configuration at each chart load: the decades around the chosen load, and
+ * the chosen load itself priced exactly as the table prices it. At the other loads the record sizes
+ * are measured at that load (unless `--record-bytes` was given) and the parallelism follows the
+ * default rule (unless `--parallelism` was given).
+ */
 export function chartSeries(table: PriceTable, inputs: CostInputs, options: Pick<CostOptions, 'parallelism' | 'recordBytes'>): ChartSeries[] {
   const byName = new Map<string, { eventsPerSecond: number; monthlyUsd: number }[]>();
-  for (const eventsPerSecond of CHART_LOADS) {
-    const at: CostInputs = {
-      ...inputs,
-      eventsPerSecond,
-      outputRecordBytes: measureOutputRecordBytes(eventsPerSecond),
-      parallelism: options.parallelism === undefined ? defaultParallelism(eventsPerSecond) : inputs.parallelism,
-    };
+  for (const eventsPerSecond of chartLoads(inputs.eventsPerSecond)) {
+    const at: CostInputs =
+      eventsPerSecond === inputs.eventsPerSecond
+        ? inputs
+        : {
+            ...inputs,
+            eventsPerSecond,
+            recordBytes: options.recordBytes === undefined ? measureInputRecordBytes(eventsPerSecond) : inputs.recordBytes,
+            outputRecordBytes: measureOutputRecordBytes(eventsPerSecond),
+            parallelism: options.parallelism === undefined ? defaultParallelism(eventsPerSecond) : inputs.parallelism,
+          };
     for (const c of computeCosts(table, at)) {
       byName.set(c.name, [...(byName.get(c.name) ?? []), { eventsPerSecond, monthlyUsd: c.monthlyUsd }]);
     }
@@ -103,7 +137,7 @@ export async function cost(options: CostOptions, io: Io): Promise<number> {
   let inputs: CostInputs;
   try {
     table = loadPriceTable(priceFile);
-    inputs = resolveInputs(options, table);
+    inputs = resolveInputs(options, table, await deployedStackSettings());
   } catch (error) {
     if (error instanceof CostUsageError || error instanceof PriceTableError) {
       io.err(`error: ${error.message}`);
@@ -130,13 +164,15 @@ export async function cost(options: CostOptions, io: Io): Promise<number> {
   const configurations = computeCosts(table, inputs);
   if (options.chart) {
     const series = chartSeries(table, inputs, options);
-    const title = `Playground monthly cost by load (${inputs.region}, ${inputs.recordBytes}-byte records, prices of ${table.date})`;
-    writeFileSync(options.chart, renderChart(series, title));
+    const records = options.recordBytes === undefined ? "the generator's records" : `${inputs.recordBytes}-byte records`;
+    const title = `Playground monthly cost by load (${inputs.region}, ${records}, prices of ${table.date})`;
+    writeFileSync(options.chart, renderChart(series, title, { eventsPerSecond: inputs.eventsPerSecond }));
     io.err(`chart written to ${options.chart}`);
   }
-  if (options.json) io.out(JSON.stringify(toReport(configurations, table), null, 2));
+  // The chart is an output of its own: with --chart alone nothing else is printed.
+  if (options.json) io.out(JSON.stringify(toReport(configurations, inputs, table), null, 2));
   else if (options.markdown) for (const row of formatMarkdown(configurations, inputs, table)) io.out(row);
-  else for (const row of formatTable(configurations, inputs, table)) io.out(row);
+  else if (!options.chart) for (const row of formatTable(configurations, inputs, table)) io.out(row);
   return 0;
 }
 
@@ -152,18 +188,26 @@ interface CostFlags {
   live?: boolean;
 }
 
+/** A commander argument parser that rejects a bad value as the command line is read, and keeps it as typed. */
+const checked =
+  (check: (value: string) => unknown) =>
+  (value: string): string => {
+    check(value);
+    return value;
+  };
+
 export const registerCost: RegisterCommand = (program, io, setExit) => {
   program
     .command('cost')
     .description('Monthly and hourly cost of each configuration (Kinesis, MSK, MSK Serverless, self-managed) at a load, line by line')
-    .option('--events-per-second <n>', 'input events per second (default 400)')
-    .option('--record-bytes <n>', "bytes per input record incl. partition key (default: measured from the generator's events)")
+    .option('--events-per-second <n>', 'input events per second (default 400)', checked(FLAG_CHECKS.eventsPerSecond))
+    .option('--record-bytes <n>', "bytes per input record incl. partition key (default: measured from the generator's events)", checked(FLAG_CHECKS.recordBytes))
     .option('--region <region>', 'region of the price table (default us-east-1)')
-    .option('--parallelism <n>', 'Flink parallelism (default: 1 per 10,000 events/s)')
-    .option('--parallelism-per-kpu <n>', 'Flink parallelism per KPU (default 1)')
-    .option('--json', 'print {"configurations":[…],"prices":{…}}')
+    .option('--parallelism <n>', 'Flink parallelism (default: 1 per 10,000 events/s)', checked(FLAG_CHECKS.parallelism))
+    .option('--parallelism-per-kpu <n>', 'Flink parallelism per KPU (default 1)', checked(FLAG_CHECKS.parallelismPerKpu))
+    .option('--json', 'print {"load":{…},"configurations":[…],"prices":{…}}')
     .option('--markdown', 'print a markdown comparison table')
-    .option('--chart <file.svg>', 'write an SVG chart of monthly cost by configuration for 100 to 100,000 events/s')
+    .option('--chart <file.svg>', 'write only an SVG chart of monthly cost by configuration from 100 to 100,000 events/s, the chosen load marked', checked(FLAG_CHECKS.chart))
     .option('--live', 'refresh the price table from the AWS Price List API first (needs credentials)')
     .action(async (flags: CostFlags) => setExit(await cost(flags, io)));
 };

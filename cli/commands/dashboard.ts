@@ -1,8 +1,10 @@
 import { CreateApplicationPresignedUrlCommand } from '@aws-sdk/client-kinesis-analytics-v2';
+import { PlayError, runPlay } from '../errors';
 import type { Io } from '../io';
-import { intIn } from '../options';
-import { describeApplication, msfClient, PlayError, resolveTarget, runPlay, targetFlags, withTargetOptions, type PlayTarget } from '../target';
-import type { RegisterCommand } from './index';
+import { describeApplication, msfClient } from '../msf';
+import { defineOptions } from '../options';
+import { resolveTarget, targetOptions, type PlayTarget } from '../target';
+import type { RegisterCommand } from './register';
 
 export interface DashboardOptions {
   readonly target: PlayTarget;
@@ -46,13 +48,18 @@ export async function dashboard(options: DashboardOptions, io: Io): Promise<numb
   });
 }
 
+const dashboardFlags = defineOptions((o) => ({
+  target: targetOptions(o),
+  session: o.int('--session <seconds>', 'AWS: how long the dashboard session lasts', { min: 1_800, max: 43_200 }, 1_800),
+  json: o.flag('--json', 'print the URLs as JSON'),
+}));
+
 export const registerDashboard: RegisterCommand = (program, io, setExit) => {
-  withTargetOptions(program.command('dashboard'))
+  const command = dashboardFlags
+    .add(program.command('dashboard'))
     .description('Print the Flink dashboard URL (pre-signed on AWS) and the CloudWatch dashboard')
-    .option('--session <seconds>', 'AWS: how long the dashboard session lasts', intIn(1_800, 43_200), 1_800)
-    .option('--json', 'print the URLs as JSON', false)
-    .action(async (flags: Record<string, unknown>) => {
-      const target = resolveTarget(targetFlags(flags));
-      setExit(await dashboard({ target, sessionSeconds: flags.session as number, json: Boolean(flags.json) }, io));
+    .action(async () => {
+      const flags = dashboardFlags.read(command);
+      setExit(await dashboard({ target: resolveTarget(flags.target), sessionSeconds: flags.session, json: flags.json }, io));
     });
 };

@@ -1,11 +1,12 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { readFlinkClusterRecordFile } from '../../local/flink/cluster';
-import { playgroundDirs } from '../../local/paths';
+import { playgroundDirs, resolveHome } from '../../local/paths';
 import { isAlive, stopPid } from '../../local/process';
 import { readStaleStackRecord, removeStackRecord } from '../../local/stack-state';
 import type { Io } from '../io';
-import type { RegisterCommand } from './index';
+import { defineOptions } from '../options';
+import type { RegisterCommand } from './register';
 
 export interface DownOptions {
   /** @default .playground under the repository */
@@ -17,7 +18,7 @@ export interface DownOptions {
  * process a crashed supervisor left behind is stopped from the recorded pids. Returns the exit code.
  */
 export async function down(options: DownOptions, io: Io): Promise<number> {
-  const dirs = playgroundDirs(options.home);
+  const dirs = playgroundDirs(resolveHome(options.home));
   const pidFile = path.join(dirs.state, 'supervisor.pid');
   const supervisor = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : undefined;
   const record = readStaleStackRecord(dirs);
@@ -27,7 +28,7 @@ export async function down(options: DownOptions, io: Io): Promise<number> {
     ...(flink ? [{ name: 'jobmanager', pid: flink.jobManager.pid }, ...flink.taskManagers.map((tm) => ({ name: tm.id, pid: tm.pid }))] : []),
   ];
   if ((!supervisor || !isAlive(supervisor)) && !leftovers.some((p) => isAlive(p.pid))) {
-    io.out('no local playground is running');
+    io.out(`no local playground is running in ${dirs.home}`);
     rmSync(pidFile, { force: true });
     removeStackRecord(dirs);
     return 0;
@@ -48,10 +49,13 @@ export async function down(options: DownOptions, io: Io): Promise<number> {
   return 0;
 }
 
+const downFlags = defineOptions((o) => ({
+  home: o.optionalText('--home <dir>', "the stack's checkout or home directory (default: .playground of the checkout the current directory is in)"),
+}));
+
 export const registerDown: RegisterCommand = (program, io, setExit) => {
-  program
-    .command('down')
+  const command = downFlags
+    .add(program.command('down'))
     .description('Stop the local playground and every process it started')
-    .option('--home <dir>', 'where the stack keeps its files (default .playground in the repository)')
-    .action(async (flags: { home?: string }) => setExit(await down({ home: flags.home }, io)));
+    .action(async () => setExit(await down(downFlags.read(command), io)));
 };

@@ -2,24 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createStreamWriter } from '../../lambdas/shared/writers';
 import type { FlinkRestClient } from '../../local/flink/rest';
 import { awaitNewTaskManager, SupervisorClient } from '../../local/supervisor-api';
-import { UsageError, type Io } from '../io';
-import { intIn } from '../options';
-import {
-  allTasksRunning,
-  currentJob,
-  localFlink,
-  PlayError,
-  realClock,
-  resolveTarget,
-  runPlay,
-  seconds,
-  targetFlags,
-  WaitTimeoutError,
-  withTargetOptions,
-  type Clock,
-  type PlayTarget,
-} from '../target';
-import type { RegisterCommand } from './index';
+import { poll, realClock, type Clock } from '../../local/poll';
+import { PlayError, runPlay, UsageError, WaitTimeoutError } from '../errors';
+import { allTasksRunning, currentJob, localFlink } from '../flink';
+import type { Io } from '../io';
+import { reporter, seconds, stamped } from '../msf';
+import { defineOptions } from '../options';
+import { resolveTarget, targetOptions, type PlayTarget } from '../target';
+import type { RegisterCommand } from './register';
 
 export interface FailOptions {
   readonly target: PlayTarget;
@@ -67,24 +57,44 @@ async function numRestarts(rest: FlinkRestClient, jobId: string): Promise<number
 
 /** Waits until the job restarted (more restarts than `before`) and all its tasks run again. */
 async function awaitRecovery(rest: FlinkRestClient, jobId: string, before: number, io: Io, clock: Clock, timeoutMs: number, started: number): Promise<number> {
-  let last = '';
-  for (;;) {
-    const [restarts, running] = await Promise.all([
-      numRestarts(rest, jobId).catch(() => before),
-      allTasksRunning(rest, jobId).catch(() => false),
-    ]);
-    const job = await rest.job(jobId).catch(() => undefined);
-    const line = `job ${job?.state ?? '?'}, restarts ${restarts}, tasks ${job ? job.vertices.map((v) => v.status).join('/') : '?'}`;
-    if (line !== last) {
-      io.out(`[${seconds(clock.now() - started).padStart(7)}] ${line}`);
-      last = line;
-    }
-    if (restarts > before && running) return restarts;
-    if (clock.now() - started > timeoutMs) {
-      throw new WaitTimeoutError(`the job did not recover within ${seconds(timeoutMs)} (${line}); look at the JobManager log in the playground's logs folder`);
-    }
-    await clock.sleep(1_000);
-  }
+  const report = reporter((line) => io.out(line));
+  const offset = clock.now() - started;
+  let line = '';
+  const { value } = await poll<number>(
+    async () => {
+      const [restarts, running] = await Promise.all([
+        numRestarts(rest, jobId).catch(() => before),
+        allTasksRunning(rest, jobId).catch(() => false),
+      ]);
+      const job = await rest.job(jobId).catch(() => undefined);
+      line = `job ${job?.state ?? '?'}, restarts ${restarts}, tasks ${job ? job.vertices.map((v) => v.status).join('/') : '?'}`;
+      return restarts > before && running ? { done: true, value: restarts } : { done: false, state: line };
+    },
+    {
+      timeoutMs: Math.max(0, timeoutMs - offset),
+      intervalMs: 1_000,
+      clock,
+      onState: (state, ms) => report.onState(state, offset + ms),
+      timeout: (state) => new WaitTimeoutError(`the job did not recover within ${seconds(timeoutMs)} (${state}); look at the JobManager log in the playground's logs folder`),
+    },
+  );
+  report.last(line, clock.now() - started);
+  return value;
+}
+
+/** Prints the job's state every 5 s until `untilMs` (the replacement TaskManager's start). */
+async function countDown(rest: FlinkRestClient, jobId: string, io: Io, clock: Clock, started: number, untilMs: number): Promise<void> {
+  if (clock.now() >= untilMs) return;
+  await poll<true>(
+    async () => {
+      const state = (await rest.job(jobId).catch(() => undefined))?.state ?? '?';
+      if (clock.now() >= untilMs) return { done: true, value: true };
+      io.out(stamped(clock.now() - started, `job ${state}; ${Math.ceil((untilMs - clock.now()) / 1000)} s until the new TaskManager`));
+      return { done: false, state: `${state}@${clock.now()}` };
+    },
+    // A little past the end, so the look at the end comes before the timeout.
+    { timeoutMs: untilMs - clock.now() + 250, intervalMs: 5_000, clock, timeout: () => new WaitTimeoutError('the count-down to the new TaskManager passed its end') },
+  );
 }
 
 async function restoredCheckpoint(rest: FlinkRestClient, jobId: string): Promise<string> {
@@ -121,17 +131,12 @@ export async function fail(options: FailOptions, io: Io): Promise<number> {
         throw new PlayError(`could not kill a TaskManager: ${(error as Error).message}`, { cause: error });
       });
       known.add(victim.id);
-      io.out(`[${seconds(0).padStart(7)}] killed ${victim.id} (pid ${victim.pid}, SIGKILL); the supervisor starts a new TaskManager in ${options.downForSeconds} s`);
-      const restartAt = started + Math.max(0, replaceAt - Date.now());
-      while (clock.now() < restartAt) {
-        const state = (await rest.job(job.jid).catch(() => undefined))?.state ?? '?';
-        io.out(`[${seconds(clock.now() - started).padStart(7)}] job ${state}; ${Math.ceil((restartAt - clock.now()) / 1000)} s until the new TaskManager`);
-        await clock.sleep(Math.min(5_000, restartAt - clock.now()));
-      }
+      io.out(stamped(0, `killed ${victim.id} (pid ${victim.pid}, SIGKILL); the supervisor starts a new TaskManager in ${options.downForSeconds} s`));
+      await countDown(rest, job.jid, io, clock, started, started + Math.max(0, replaceAt - Date.now()));
       const replacement = await awaitNewTaskManager(rest, known, Math.max(60_000, timeoutMs - (clock.now() - started))).catch((error: unknown) => {
         throw new PlayError(`the replacement TaskManager did not come: ${(error as Error).message}`, { cause: error });
       });
-      io.out(`[${seconds(clock.now() - started).padStart(7)}] ${replacement.id} registered (${replacement.slotsNumber} slot(s)); the job recovers from its last checkpoint`);
+      io.out(stamped(clock.now() - started, `${replacement.id} registered (${replacement.slotsNumber} slot(s)); the job recovers from its last checkpoint`));
     } else {
       const { record, where } = await writeControlRecord(target, clock);
       io.out(`wrote control record ${record.id} (issuedAt ${record.issuedAt}) to ${where}; the job fails once and recovers from its last checkpoint`);
@@ -149,26 +154,20 @@ export async function fail(options: FailOptions, io: Io): Promise<number> {
   });
 }
 
+const failFlags = defineOptions((o) => ({
+  target: targetOptions(o),
+  killTaskManager: o.flag('--kill-taskmanager', 'locally: SIGKILL a TaskManager and start a new one after --down-for seconds'),
+  downForSeconds: o.int('--down-for <seconds>', 'seconds until the replacement TaskManager starts', { min: 0, max: 3_600 }, 10),
+  wait: o.negatedFlag('--no-wait', 'do not wait for the job to recover'),
+  timeoutSeconds: o.int('--timeout <seconds>', 'how long to wait for the recovery', { min: 1, max: 86_400 }, 300),
+}));
+
 export const registerFail: RegisterCommand = (program, io, setExit) => {
-  withTargetOptions(program.command('fail'))
+  const command = failFlags
+    .add(program.command('fail'))
     .description("Inject a failure: write the job's fault-injection record, or (locally) kill a TaskManager")
-    .option('--kill-taskmanager', 'locally: SIGKILL a TaskManager and start a new one after --down-for seconds', false)
-    .option('--down-for <seconds>', 'seconds until the replacement TaskManager starts', intIn(0, 3_600), 10)
-    .option('--no-wait', 'do not wait for the job to recover')
-    .option('--timeout <seconds>', 'how long to wait for the recovery', intIn(1, 86_400), 300)
-    .action(async (flags: Record<string, unknown>) => {
-      const target = resolveTarget(targetFlags(flags));
-      setExit(
-        await fail(
-          {
-            target,
-            killTaskManager: Boolean(flags.killTaskmanager),
-            downForSeconds: flags.downFor as number,
-            wait: flags.wait !== false,
-            timeoutMs: (flags.timeout as number) * 1000,
-          },
-          io,
-        ),
-      );
+    .action(async () => {
+      const { target, timeoutSeconds, ...flags } = failFlags.read(command);
+      setExit(await fail({ ...flags, target: resolveTarget(target), timeoutMs: timeoutSeconds * 1000 }, io));
     });
 };

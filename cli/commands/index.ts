@@ -1,5 +1,3 @@
-import type { Command } from 'commander';
-import type { Io } from '../io';
 import { registerAudit } from './audit';
 import { registerDashboard } from './dashboard';
 import { registerCost } from './cost';
@@ -13,9 +11,7 @@ import { registerStart } from './start';
 import { registerStatus } from './status';
 import { registerStop } from './stop';
 import { registerUp } from './up';
-
-/** Adds one command to the program; `setExit` records the command's exit code. */
-export type RegisterCommand = (program: Command, io: Io, setExit: (code: number) => void) => void;
+import type { RegisterCommand } from './register';
 
 /** Every `playground` command, in the order `--help` lists them. */
 export const commands: readonly RegisterCommand[] = [

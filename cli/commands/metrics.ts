@@ -3,8 +3,11 @@ import type { FlinkRestClient } from '../../local/flink/rest';
 import { JOB_EXPECTED, readHealth, readLocalApplication, type JobHealth } from '../../local/health';
 import { UsageError, type Io } from '../io';
 import { intIn } from '../options';
-import { currentJob, localFlink, PlayError, realClock, resolveTarget, runPlay, targetFlags, withTargetOptions, type Clock, type PlayTarget } from '../target';
-import type { RegisterCommand } from './index';
+import { realClock, type Clock } from '../../local/poll';
+import { PlayError, runPlay } from '../errors';
+import { currentJob, localFlink } from '../flink';
+import { resolveTarget, targetFlags, withTargetOptions, type PlayTarget } from '../target';
+import type { RegisterCommand } from './register';
 
 /** The metrics `metrics` shows without names: MSF's CloudWatch names (namespace AWS/KinesisAnalytics). */
 export const DEFAULT_METRICS = [
@@ -58,12 +61,21 @@ export interface MetricsOptions {
 
 export type MetricValues = Readonly<Record<string, number | null>>;
 
-const METRIC_NAME = /^[A-Za-z][\w.]{0,254}$/;
+/** The names `metrics` knows how to read, on AWS and locally, with their other spellings. */
+export const KNOWN_METRICS: readonly string[] = [...DEFAULT_METRICS, ...Object.keys(ALIASES)];
 
-/** Checks metric names before any call. @throws UsageError */
+/** Checks metric names before any call; an unknown name is a usage error naming the known ones. @throws UsageError */
 export function parseMetricNames(names: readonly string[]): string[] {
-  for (const name of names) if (!METRIC_NAME.test(name)) throw new UsageError(`'${name}' is not a metric name (e.g. ${DEFAULT_METRICS.slice(0, 3).join(', ')})`);
-  return names.map((n) => ALIASES[n] ?? n);
+  for (const name of names) {
+    if (KNOWN_METRICS.includes(name)) continue;
+    const sameLetters = KNOWN_METRICS.find((known) => known.toLowerCase() === name.toLowerCase());
+    const aliases = Object.entries(ALIASES).map(([alias, metric]) => `${alias} for ${metric}`);
+    throw new UsageError(
+      `unknown metric '${name}'${sameLetters ? ` (did you mean ${sameLetters}?)` : ''}; the known metrics are ${DEFAULT_METRICS.join(', ')}` +
+        ` (also ${aliases.join(', ')}); run 'playground metrics' without names to show them all`,
+    );
+  }
+  return [...new Set(names.map((n) => ALIASES[n] ?? n))];
 }
 
 function num(value: string | undefined): number | null {
@@ -242,7 +254,7 @@ export async function metrics(options: MetricsOptions, io: Io): Promise<number> 
 export const registerMetrics: RegisterCommand = (program, io, setExit) => {
   withTargetOptions(program.command('metrics'))
     .description(`Show the application's metrics by MSF's CloudWatch names (default: ${DEFAULT_METRICS.join(', ')})`)
-    .argument('[names...]', 'metric names, e.g. lastCheckpointSize numRecordsInPerSecond fullRestarts')
+    .argument('[names...]', `metric names among ${KNOWN_METRICS.join(', ')}`)
     .option('--json', 'print the metrics as JSON', false)
     .option('--minutes <n>', 'AWS: how many minutes back to look for datapoints', intIn(1, 1_440), 15)
     .action(async (names: string[], flags: Record<string, unknown>) => {

@@ -1,27 +1,11 @@
-import {
-  CreateApplicationSnapshotCommand,
-  DeleteApplicationSnapshotCommand,
-  type SnapshotDetails,
-} from '@aws-sdk/client-kinesis-analytics-v2';
-import { UsageError, type Io } from '../io';
-import { intIn } from '../options';
-import {
-  describeApplication,
-  listSnapshots,
-  msfClient,
-  PlayError,
-  requireSnapshot,
-  resolveTarget,
-  runPlay,
-  seconds,
-  targetFlags,
-  waitForSnapshot,
-  withTargetOptions,
-  type Clock,
-  type PlayTarget,
-  type WaitOptions,
-} from '../target';
-import type { RegisterCommand } from './index';
+import { DeleteApplicationSnapshotCommand, type SnapshotDetails } from '@aws-sdk/client-kinesis-analytics-v2';
+import { realClock, type Clock } from '../../local/poll';
+import { PlayError, runPlay, UsageError } from '../errors';
+import type { Io } from '../io';
+import { createSnapshot, describeApplication, listSnapshots, msfClient, requireSnapshot, seconds, type WaitOptions } from '../msf';
+import { defineOptions } from '../options';
+import { resolveTarget, targetOptions, type PlayTarget } from '../target';
+import type { RegisterCommand } from './register';
 
 export type SnapshotAction =
   | { readonly action: 'create'; readonly name?: string }
@@ -99,7 +83,7 @@ export async function snapshot(options: SnapshotOptions, io: Io): Promise<number
       io.out(`deleting snapshot ${request.name} of ${app}`);
       return 0;
     }
-    const name = request.name ?? defaultSnapshotName(options.wait?.clock ?? { now: () => Date.now() });
+    const name = request.name ?? defaultSnapshotName(options.wait?.clock ?? realClock);
     const detail = await describeApplication(client, app);
     if (detail.ApplicationStatus !== 'RUNNING') {
       throw new PlayError(`${app} is ${detail.ApplicationStatus}; a snapshot can be taken only while it is RUNNING (playground start)`);
@@ -108,38 +92,44 @@ export async function snapshot(options: SnapshotOptions, io: Io): Promise<number
       throw new PlayError(`a snapshot named '${name}' exists already; choose another name or delete it (playground snapshot delete ${name})`);
     }
     io.out(`taking snapshot ${name} of ${app}…`);
-    await client.send(new CreateApplicationSnapshotCommand({ ApplicationName: app, SnapshotName: name }));
-    const { elapsedMs } = await waitForSnapshot(client, app, name, io, options.wait);
+    const { elapsedMs } = await createSnapshot(client, app, name, { ...options.wait, progress: (line) => io.out(line) });
     if (options.json) io.out(JSON.stringify({ name, status: 'READY', elapsedMs }));
     else io.out(`snapshot ${name} READY in ${seconds(elapsedMs)}; restore it with: playground restore ${name}`);
     return 0;
   });
 }
 
+const createFlags = defineOptions((o) => ({
+  target: targetOptions(o),
+  json: o.flag('--json', 'print the result as JSON'),
+  timeoutSeconds: o.int('--timeout <seconds>', 'how long to wait for READY', { min: 1, max: 86_400 }, 600),
+}));
+const listFlags = defineOptions((o) => ({ target: targetOptions(o), json: o.flag('--json', 'print the snapshots as JSON') }));
+const deleteFlags = defineOptions(targetOptions);
+
 export const registerSnapshot: RegisterCommand = (program, io, setExit) => {
   const group = program.command('snapshot').description('Create, list or delete snapshots (savepoints) of the application');
-  const timeout = (flags: Record<string, unknown>): WaitOptions => ({ timeoutMs: (flags.timeout as number) * 1000 });
-  withTargetOptions(group.command('create'))
+  const create = createFlags
+    .add(group.command('create'))
     .description('Take a snapshot now and wait until it is READY')
     .argument('[name]', 'the snapshot name (default playground-YYYYMMDD-HHMMSS)', parseSnapshotName)
-    .option('--json', 'print the result as JSON', false)
-    .option('--timeout <seconds>', 'how long to wait for READY', intIn(1, 86_400), 600)
-    .action(async (name: string | undefined, flags: Record<string, unknown>) => {
-      const target = resolveTarget(targetFlags(flags));
-      setExit(await snapshot({ target, do: { action: 'create', name }, json: Boolean(flags.json), wait: timeout(flags) }, io));
+    .action(async (name: string | undefined) => {
+      const flags = createFlags.read(create);
+      const wait: WaitOptions = { timeoutMs: flags.timeoutSeconds * 1000 };
+      setExit(await snapshot({ target: resolveTarget(flags.target), do: { action: 'create', name }, json: flags.json, wait }, io));
     });
-  withTargetOptions(group.command('list'))
+  const list = listFlags
+    .add(group.command('list'))
     .description('List the snapshots, newest first')
-    .option('--json', 'print the snapshots as JSON', false)
-    .action(async (flags: Record<string, unknown>) => {
-      const target = resolveTarget(targetFlags(flags));
-      setExit(await snapshot({ target, do: { action: 'list' }, json: Boolean(flags.json) }, io));
+    .action(async () => {
+      const flags = listFlags.read(list);
+      setExit(await snapshot({ target: resolveTarget(flags.target), do: { action: 'list' }, json: flags.json }, io));
     });
-  withTargetOptions(group.command('delete'))
+  const remove = deleteFlags
+    .add(group.command('delete'))
     .description('Delete a snapshot')
     .argument('<name>', 'the snapshot name', parseSnapshotName)
-    .action(async (name: string, flags: Record<string, unknown>) => {
-      const target = resolveTarget(targetFlags(flags));
-      setExit(await snapshot({ target, do: { action: 'delete', name }, json: false }, io));
+    .action(async (name: string) => {
+      setExit(await snapshot({ target: resolveTarget(deleteFlags.read(remove)), do: { action: 'delete', name }, json: false }, io));
     });
 };

@@ -1,9 +1,12 @@
 import type { ApplicationDetail, SnapshotDetails } from '@aws-sdk/client-kinesis-analytics-v2';
 import { FlinkRestClient } from '../../local/flink/rest';
 import { degradedQualifier, JOB_EXPECTED, readHealth, readLocalApplication, type JobHealth } from '../../local/health';
+import { runPlay } from '../errors';
 import type { Io } from '../io';
-import { describeApplication, listSnapshots, msfClient, resolveTarget, runPlay, targetFlags, withTargetOptions, type PlayTarget } from '../target';
-import type { RegisterCommand } from './index';
+import { describeApplication, listSnapshots, msfClient, parallelismOf } from '../msf';
+import { defineOptions } from '../options';
+import { resolveTarget, targetOptions, type PlayTarget } from '../target';
+import type { RegisterCommand } from './register';
 
 export interface StatusOptions {
   readonly target: PlayTarget;
@@ -32,7 +35,7 @@ export interface ApplicationStatusView {
 
 /** The status view of an application and its newest snapshot. */
 export function statusView(target: PlayTarget, detail: ApplicationDetail, snapshots: readonly SnapshotDetails[]): ApplicationStatusView {
-  const parallelism = detail.ApplicationConfigurationDescription?.FlinkApplicationConfigurationDescription?.ParallelismConfigurationDescription;
+  const parallelism = parallelismOf(detail);
   const perKpu = parallelism?.ParallelismPerKPU ?? null;
   const current = parallelism?.CurrentParallelism ?? parallelism?.Parallelism ?? null;
   const last = snapshots[0];
@@ -123,11 +126,17 @@ export async function status(options: StatusOptions, io: Io): Promise<number> {
   });
 }
 
+const statusFlags = defineOptions((o) => ({
+  target: targetOptions(o),
+  json: o.flag('--json', 'print the status as JSON'),
+}));
+
 export const registerStatus: RegisterCommand = (program, io, setExit) => {
-  withTargetOptions(program.command('status'))
+  const command = statusFlags
+    .add(program.command('status'))
     .description('Show the application: state, version, parallelism, KPUs, last snapshot (like flink list)')
-    .option('--json', 'print the status as JSON', false)
-    .action(async (flags: Record<string, unknown>) => {
-      setExit(await status({ target: resolveTarget(targetFlags(flags)), json: Boolean(flags.json) }, io));
+    .action(async () => {
+      const flags = statusFlags.read(command);
+      setExit(await status({ target: resolveTarget(flags.target), json: flags.json }, io));
     });
 };

@@ -4,17 +4,20 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureJobJar } from '../../infra/lib/job-jar';
 import type { AuditSummary } from '../../lambdas/shared/audit-query';
+import { MAX_EVENTS_PER_WINDOW } from '../../lambdas/shared/config';
 import { WINDOW_MS } from '../../lambdas/shared/windows';
 import type { SupervisorArgs, SupervisorMessage } from '../../local/daemon-protocol';
 import { auditStack, observeStack, renderHealth, renderView } from '../../local/observe';
-import { playgroundDirs, repoRoot, type PlaygroundDirs } from '../../local/paths';
+import { LOCAL_EVENTS_PER_WINDOW } from '../../local/names';
+import { playgroundDirs, repoRoot, resolveHome, type PlaygroundDirs } from '../../local/paths';
 import { assertPortFree, portConflict, portsBound } from '../../local/ports';
 import { isAlive, logTail } from '../../local/process';
 import { DEFAULT_PORTS, PORT_OPTIONS, type StackOptions, type StackPorts, type StackRecord, type StreamsKind } from '../../local/stack-state';
 import { checkTools } from '../../local/tools';
 import { UsageError, type Io } from '../io';
-import { intIn, oneOf } from '../options';
-import type { RegisterCommand } from './index';
+import { poll } from '../../local/poll';
+import { defineOptions } from '../options';
+import type { RegisterCommand } from './register';
 
 export interface UpOptions {
   readonly streams: StreamsKind;
@@ -41,7 +44,7 @@ export interface UpReport extends AuditSummary {
   readonly finishedAt: string;
 }
 
-const DEFAULT_EVENTS_PER_WINDOW: Readonly<Record<StreamsKind, number>> = { kafka: 1000, kinesis: 100 };
+const DEFAULT_EVENTS_PER_WINDOW: Readonly<Record<StreamsKind, number>> = LOCAL_EVENTS_PER_WINDOW;
 
 /** How long to wait, after the generator stopped, for its last windows to be audited. */
 const FINAL_AUDIT_TIMEOUT_MS = 180_000;
@@ -62,7 +65,7 @@ function elapsed(since: number): string {
  * once it runs, with `--duration` stops by itself and reports the audit. Returns the exit code.
  */
 export async function up(options: UpOptions, io: Io): Promise<number> {
-  const dirs = playgroundDirs(options.home);
+  const dirs = playgroundDirs(resolveHome(options.home));
   const started = Date.now();
   const running = supervisorPid(dirs);
   if (running) {
@@ -195,15 +198,32 @@ export async function up(options: UpOptions, io: Io): Promise<number> {
 
 /** Waits until every window starting before `lastStart` (inclusive) has a verdict, or the timeout passes. */
 async function awaitFinalAudit(record: StackRecord, lastStart: number, io: Io, started: number): Promise<AuditSummary> {
-  const deadline = Date.now() + FINAL_AUDIT_TIMEOUT_MS;
-  const audit = (): Promise<AuditSummary> => auditStack(record, { toMs: lastStart + 1 });
-  let summary = await audit();
-  while (summary.windows.pending > 0 && Date.now() < deadline) {
-    io.out(`[${elapsed(started)}] waiting for the last ${summary.windows.pending} window(s) to be audited…`);
-    await sleep(5_000);
-    summary = await audit();
+  let summary: AuditSummary | undefined;
+  const { value } = await poll<AuditSummary>(
+    async () => {
+      summary = await auditStack(record, { toMs: lastStart + 1 });
+      return summary.windows.pending > 0 ? { done: false, state: `${summary.windows.pending}` } : { done: true, value: summary };
+    },
+    {
+      timeoutMs: FINAL_AUDIT_TIMEOUT_MS,
+      intervalMs: 5_000,
+      reportEveryMs: 0,
+      onState: (pending) => io.out(`[${elapsed(started)}] waiting for the last ${pending} window(s) to be audited…`),
+      timeout: () => new FinalAuditTimeout(),
+    },
+  ).catch((error: unknown) => {
+    // Out of time: the report says which windows are still pending.
+    if (error instanceof FinalAuditTimeout && summary) return { value: summary };
+    throw error;
+  });
+  return value;
+}
+
+class FinalAuditTimeout extends Error {
+  constructor() {
+    super('the last windows were not all audited in time');
+    this.name = 'FinalAuditTimeout';
   }
-  return summary;
 }
 
 async function stopSupervisor(pid: number, exited: Promise<number | null>, io: Io, code: number): Promise<number> {
@@ -217,49 +237,33 @@ async function stopSupervisor(pid: number, exited: Promise<number | null>, io: I
   return code;
 }
 
+const upFlags = defineOptions((o) => ({
+  streams: o.word<StreamsKind>('--streams <kind>', 'kafka or kinesis (kinesis-mock)', ['kafka', 'kinesis'], 'kafka'),
+  parallelism: o.int('--parallelism <n>', 'the job parallelism', { min: 1, max: 64 }, 1),
+  parallelismPerKpu: o.int('--parallelism-per-kpu <n>', 'slots per TaskManager (one TaskManager per KPU)', { min: 1, max: 8 }, 1),
+  eventsPerWindow: o.optionalInt('--events-per-window <n>', `events per page per 15 s window (default ${LOCAL_EVENTS_PER_WINDOW.kafka}; ${LOCAL_EVENTS_PER_WINDOW.kinesis} with kinesis)`, { min: 1, max: MAX_EVENTS_PER_WINDOW }),
+  checkpointIntervalMs: o.int('--checkpoint-interval <ms>', 'checkpoint interval of the application', { min: 1_000, max: 3_600_000 }, 10_000),
+  detach: o.flag('--detach', 'return once the playground is running'),
+  duration: o.optionalInt('--duration <seconds>', 'run this long once the pipeline is running, then stop and report the audit', { min: 1, max: 86_400 }),
+  report: o.optionalText('--report <file>', 'write the final audit report as JSON (with --duration)'),
+  home: o.optionalText('--home <dir>', 'where the stack keeps its logs, data and state: a checkout (its .playground) or any directory (default: .playground of the checkout the current directory is in)'),
+  ports: {
+    flink: o.int('--flink-port <port>', PORT_OPTIONS.flink.purpose, { min: 1024, max: 65535 }, DEFAULT_PORTS.flink),
+    kafka: o.int('--kafka-port <port>', PORT_OPTIONS.kafka.purpose, { min: 1024, max: 65534 }, DEFAULT_PORTS.kafka),
+    kinesis: o.int('--kinesis-port <port>', PORT_OPTIONS.kinesis.purpose, { min: 1025, max: 65535 }, DEFAULT_PORTS.kinesis),
+    dynamodb: o.int('--dynamodb-port <port>', PORT_OPTIONS.dynamodb.purpose, { min: 1024, max: 65535 }, DEFAULT_PORTS.dynamodb),
+    controlPlane: o.int('--control-plane-port <port>', PORT_OPTIONS.controlPlane.purpose, { min: 1024, max: 65535 }, DEFAULT_PORTS.controlPlane),
+  },
+}));
+
 export const registerUp: RegisterCommand = (program, io, setExit) => {
-  program
-    .command('up')
+  const command = upFlags
+    .add(program.command('up'))
     .description('Start the whole playground locally: Flink, Kafka (or kinesis-mock), DynamoDB Local, control plane, generator and auditor')
-    .option('--streams <kind>', 'kafka or kinesis (kinesis-mock)', oneOf<StreamsKind>('kafka', 'kinesis'), 'kafka')
-    .option('--parallelism <n>', 'the job parallelism', intIn(1, 64), 1)
-    .option('--parallelism-per-kpu <n>', 'slots per TaskManager (one TaskManager per KPU)', intIn(1, 8), 1)
-    .option('--events-per-window <n>', 'events per page per 15 s window (default 1000; 100 with kinesis)', intIn(1, 100_000))
-    .option('--checkpoint-interval <ms>', 'checkpoint interval of the application', intIn(1_000, 3_600_000), 10_000)
-    .option('--detach', 'return once the playground is running', false)
-    .option('--duration <seconds>', 'run this long once the pipeline is running, then stop and report the audit', intIn(1, 86_400))
-    .option('--report <file>', 'write the final audit report as JSON (with --duration)')
-    .option('--home <dir>', 'where the stack keeps its logs, data and state (default .playground in the repository)')
-    .option('--flink-port <port>', PORT_OPTIONS.flink.purpose, intIn(1024, 65535), DEFAULT_PORTS.flink)
-    .option('--kafka-port <port>', PORT_OPTIONS.kafka.purpose, intIn(1024, 65534), DEFAULT_PORTS.kafka)
-    .option('--kinesis-port <port>', PORT_OPTIONS.kinesis.purpose, intIn(1025, 65535), DEFAULT_PORTS.kinesis)
-    .option('--dynamodb-port <port>', PORT_OPTIONS.dynamodb.purpose, intIn(1024, 65535), DEFAULT_PORTS.dynamodb)
-    .option('--control-plane-port <port>', PORT_OPTIONS.controlPlane.purpose, intIn(1024, 65535), DEFAULT_PORTS.controlPlane)
-    .action(async (flags: Record<string, unknown>) => {
+    .action(async () => {
+      const flags = upFlags.read(command);
       if (flags.report && flags.duration === undefined) throw new UsageError('--report needs --duration (the report is written when the run ends)');
       if (flags.detach && flags.duration !== undefined) throw new UsageError('--detach and --duration cannot be combined');
-      setExit(
-          await up(
-            {
-              streams: flags.streams as StreamsKind,
-              parallelism: flags.parallelism as number,
-              parallelismPerKpu: flags.parallelismPerKpu as number,
-              eventsPerWindow: flags.eventsPerWindow as number | undefined,
-              checkpointIntervalMs: flags.checkpointInterval as number,
-              detach: Boolean(flags.detach),
-              duration: flags.duration as number | undefined,
-              report: flags.report as string | undefined,
-              home: flags.home as string | undefined,
-              ports: {
-                flink: flags.flinkPort as number,
-                kafka: flags.kafkaPort as number,
-                kinesis: flags.kinesisPort as number,
-                dynamodb: flags.dynamodbPort as number,
-                controlPlane: flags.controlPlanePort as number,
-              },
-            },
-            io,
-          ),
-        );
+      setExit(await up(flags, io));
     });
 };

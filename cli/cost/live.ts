@@ -44,6 +44,7 @@ export const PRICE_QUERIES: Readonly<Record<PriceKey, PriceQuery>> = {
   'mskServerless.storageGbMonth': { serviceCode: 'AmazonMSK', match: usage('Serverless', 'Storage') },
   'flink.kpuHour': { serviceCode: 'AmazonKinesisAnalytics', match: usage('KPU-Hour-Java') },
   'flink.runningStorageGbMonth': { serviceCode: 'AmazonKinesisAnalytics', match: usage('RunningApplicationStorage') },
+  'flink.durableBackupGbMonth': { serviceCode: 'AmazonKinesisAnalytics', match: usage('Backup') },
   'lambda.arm64GbSecond': { serviceCode: 'AWSLambda', match: usageEnds('Lambda-GB-Second-ARM') },
   'lambda.requestsMillion': { serviceCode: 'AWSLambda', match: usageEnds('Request'), scale: 1e6 },
   'dynamodb.writeMillion': { serviceCode: 'AmazonDynamoDB', match: usageEnds('WriteRequestUnits'), scale: 1e6 },

@@ -54,7 +54,12 @@ export const MODEL = {
   /** Managed Flink application log (INFO) and MSK broker logs per month. */
   flinkLogBytesPerMonth: 50 * MIB,
   mskBrokerLogBytesPerMonth: 100 * MIB,
-  /** Kafka topics keep 7 days (the broker default `log.retention.hours=168`), replication factor 2 on 2 AZs. */
+  /**
+   * Kafka topics: replication factor 2 on 2 AZs, 20 % headroom on the volumes. How long MSK keeps
+   * records is the stacks' (`CostInputs.stacks`); `retentionSeconds` and `minVolumeGb` are the
+   * self-managed footprint's: Kafka's default `log.retention.hours=168`, as the original playground
+   * runs it, on at least a 10 GB data volume.
+   */
   kafka: { retentionSeconds: 7 * 24 * 3600, replicationFactor: 2, partitionsPerTopic: 2, storageHeadroom: 1.2, minVolumeGb: 10 },
   /** MSK Serverless: 5 MiB/s of writes per partition. */
   serverlessPartitionWriteBytesPerSecond: 5 * MIB,
@@ -80,6 +85,16 @@ export interface CostInputs {
   readonly region: string;
   readonly parallelism: number;
   readonly parallelismPerKpu: number;
+  /** What the stacks deploy, read from infra/lib by the command (the model restates none of it). */
+  readonly stacks: StackSettings;
+}
+
+/** Settings of the deployed stacks that the bill depends on. */
+export interface StackSettings {
+  /** Hours the MSK topics keep records (provisioned: `log.retention.hours`; serverless: `retention.ms`). */
+  readonly retentionHours: number;
+  /** EBS volume of each provisioned MSK broker, in GB (2^30 bytes, as MSK counts them). */
+  readonly brokerVolumeGb: number;
 }
 
 export interface LineItem {
@@ -171,10 +186,19 @@ export function sizeMskBrokers(prices: RegionPrices, writeBytesPerSecond: number
   return { type: best!.type, count: best!.count };
 }
 
-/** GB of disk per Kafka node for 7 days of writes × replication, with headroom, at least the deployed 10 GB. */
-export function kafkaVolumeGb(writeBytesPerSecond: number, nodes: number, replicationFactor: number): number {
-  const bytes = (writeBytesPerSecond * MODEL.kafka.retentionSeconds * replicationFactor * MODEL.kafka.storageHeadroom) / nodes;
-  return Math.max(MODEL.kafka.minVolumeGb, Math.ceil(bytes / GB));
+/**
+ * GB of disk per Kafka node to keep `retentionSeconds` of writes × replication, with headroom, and
+ * at least `minGb`; by default the self-managed footprint's 7 days on at least 10 GB.
+ */
+export function kafkaVolumeGb(
+  writeBytesPerSecond: number,
+  nodes: number,
+  replicationFactor: number,
+  retentionSeconds: number = MODEL.kafka.retentionSeconds,
+  minGb: number = MODEL.kafka.minVolumeGb,
+): number {
+  const bytes = (writeBytesPerSecond * retentionSeconds * replicationFactor * MODEL.kafka.storageHeadroom) / nodes;
+  return Math.max(minGb, Math.ceil(bytes / GB));
 }
 
 /** Default parallelism for a load: one subtask per 10,000 events/s, at least 1. */
@@ -184,11 +208,80 @@ export function defaultParallelism(eventsPerSecond: number): number {
 
 // ---------------------------------------------------------------- shared parts
 
+/** Managed Flink bills by the second, with a 10-minute minimum each time an application starts. */
+export const FLINK_MINIMUM_RUN_SECONDS = 600;
+
+/** Seconds billed for runs that lasted `runSeconds` each (start to stop): whole seconds, at least the minimum per run. */
+export function flinkBilledSeconds(runSeconds: readonly number[]): number {
+  return runSeconds.reduce((sum, seconds) => sum + Math.max(FLINK_MINIMUM_RUN_SECONDS, Math.ceil(seconds)), 0);
+}
+
+/** What one Managed Flink application does in a month, as far as its bill goes. */
+export interface FlinkUsage {
+  /** KPUs that run the job, ⌈parallelism ÷ parallelism per KPU⌉; the orchestration KPU comes on top. */
+  readonly kpus: number;
+  /** How long each run lasted, start to stop, in seconds. */
+  readonly runSeconds: readonly number[];
+  /** Durable application backups (snapshots) kept, in GB-months. */
+  readonly backupGbMonths: number;
+  /** Hours of the month that running storage is counted over: AWS's 730, or 720 in a 30-day month. */
+  readonly hoursInMonth: number;
+}
+
+/** One application's Managed Flink charges, unrounded. */
+export interface FlinkCharges {
+  readonly billedHours: number;
+  readonly jobKpuHours: number;
+  readonly orchestrationKpuHours: number;
+  /** Job and orchestration KPU-hours × the KPU-hour price. */
+  readonly kpuUsd: number;
+  /** 50 GB per job KPU (not the orchestration KPU) for the billed hours. */
+  readonly runningStorageGbMonths: number;
+  readonly runningStorageUsd: number;
+  readonly backupGbMonths: number;
+  readonly backupUsd: number;
+  readonly totalUsd: number;
+}
+
+/**
+ * Managed Flink's bill for one application: each run billed by the second with the 10-minute
+ * minimum, on the job's KPUs plus 1 orchestration KPU; 50 GB of running storage per job KPU for the
+ * same billed time; and the durable backups kept.
+ */
+export function flinkCharges(prices: RegionPrices, usage: FlinkUsage): FlinkCharges {
+  const billedHours = flinkBilledSeconds(usage.runSeconds) / 3600;
+  const jobKpuHours = usage.kpus * billedHours;
+  const orchestrationKpuHours = billedHours;
+  const runningStorageGbMonths = (usage.kpus * MODEL.flinkStorageGbPerKpu * billedHours) / usage.hoursInMonth;
+  const kpuUsd = (jobKpuHours + orchestrationKpuHours) * prices['flink.kpuHour'].usd;
+  const runningStorageUsd = runningStorageGbMonths * prices['flink.runningStorageGbMonth'].usd;
+  const backupUsd = usage.backupGbMonths * prices['flink.durableBackupGbMonth'].usd;
+  return {
+    billedHours,
+    jobKpuHours,
+    orchestrationKpuHours,
+    kpuUsd,
+    runningStorageGbMonths,
+    runningStorageUsd,
+    backupGbMonths: usage.backupGbMonths,
+    backupUsd,
+    totalUsd: kpuUsd + runningStorageUsd + backupUsd,
+  };
+}
+
+/** The application runs the whole month; its snapshots (a few KB of window state) are left out. */
 function flinkItems(prices: RegionPrices, inputs: CostInputs): LineItem[] {
   const kpus = flinkKpus(inputs.parallelism, inputs.parallelismPerKpu);
+  const usage = flinkCharges(prices, { kpus: kpus.compute, runSeconds: [SECONDS_PER_MONTH], backupGbMonths: 0, hoursInMonth: HOURS_PER_MONTH });
   return [
-    line(prices, 'flink.kpuHour', 'Managed Flink', `${kpus.compute} KPU (parallelism ${inputs.parallelism}/${inputs.parallelismPerKpu} per KPU) + 1 orchestration KPU`, kpus.total * HOURS_PER_MONTH),
-    line(prices, 'flink.runningStorageGbMonth', 'Managed Flink', `running storage ${MODEL.flinkStorageGbPerKpu} GB × ${kpus.compute} KPU`, kpus.compute * MODEL.flinkStorageGbPerKpu),
+    line(
+      prices,
+      'flink.kpuHour',
+      'Managed Flink',
+      `${kpus.compute} KPU (parallelism ${inputs.parallelism}/${inputs.parallelismPerKpu} per KPU) + 1 orchestration KPU`,
+      usage.jobKpuHours + usage.orchestrationKpuHours,
+    ),
+    line(prices, 'flink.runningStorageGbMonth', 'Managed Flink', `running storage ${MODEL.flinkStorageGbPerKpu} GB × ${kpus.compute} KPU`, usage.runningStorageGbMonths),
   ];
 }
 
@@ -327,11 +420,18 @@ function mskProvisioned(prices: RegionPrices, inputs: CostInputs): Configuration
   const r = rates(inputs);
   const write = r.inBytes + r.outBytes;
   const brokers = sizeMskBrokers(prices, write);
-  const volumeGb = kafkaVolumeGb(write, brokers.count, MODEL.kafka.replicationFactor);
+  const { retentionHours, brokerVolumeGb } = inputs.stacks;
+  const volumeGb = kafkaVolumeGb(write, brokers.count, MODEL.kafka.replicationFactor, retentionHours * 3600, brokerVolumeGb);
   const shared = serverlessItems(prices, MODEL.kafka.partitionsPerTopic);
   return configuration(CONFIGURATION_NAMES[2], [
     line(prices, `msk.broker.${brokers.type}`, 'Streams', `${brokers.count} × ${brokers.type} brokers`, brokers.count * HOURS_PER_MONTH),
-    line(prices, 'msk.storageGbMonth', 'Streams', `${brokers.count} × ${volumeGb} GB (7 days × replication 2, +20%)`, brokers.count * volumeGb),
+    line(
+      prices,
+      'msk.storageGbMonth',
+      'Streams',
+      `${brokers.count} × ${volumeGb} GB (${retentionHours} h × replication 2, +20%, at least the deployed ${brokerVolumeGb} GB)`,
+      brokers.count * volumeGb,
+    ),
     ...natItems(prices, shared.generatorLogBytes),
     ...flinkItems(prices, inputs),
     ...shared.items,
@@ -350,7 +450,7 @@ function mskServerless(prices: RegionPrices, inputs: CostInputs): Configuration 
     line(prices, 'mskServerless.partitionHour', 'Streams', `${inPartitions} input + ${outPartitions} output partitions`, (inPartitions + outPartitions) * HOURS_PER_MONTH),
     line(prices, 'mskServerless.ingestGb', 'Streams', 'data in (input and output topics)', (write * SECONDS_PER_MONTH) / GB),
     line(prices, 'mskServerless.egressGb', 'Streams', 'data out: Flink reads input, auditor reads output', (write * SECONDS_PER_MONTH) / GB),
-    line(prices, 'mskServerless.storageGbMonth', 'Streams', 'storage: 7 days of writes', (write * MODEL.kafka.retentionSeconds) / GB),
+    line(prices, 'mskServerless.storageGbMonth', 'Streams', `storage: ${inputs.stacks.retentionHours} h of writes`, (write * inputs.stacks.retentionHours * 3600) / GB),
     ...natItems(prices, shared.generatorLogBytes),
     ...flinkItems(prices, inputs),
     ...shared.items,

@@ -22,6 +22,7 @@ export const PRICE_KEYS = [
   'mskServerless.storageGbMonth',
   'flink.kpuHour',
   'flink.runningStorageGbMonth',
+  'flink.durableBackupGbMonth',
   'lambda.arm64GbSecond',
   'lambda.requestsMillion',
   'dynamodb.writeMillion',

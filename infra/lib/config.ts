@@ -3,6 +3,8 @@
  * `infra/bin/app.ts` reads the raw values (cdk.json context, `-c key=value`) and hands them to
  * {@link parseConfig}; everything below it receives a {@link PlaygroundConfig}.
  */
+import { GENERATOR_DEFAULTS, MAX_EVENTS_PER_WINDOW } from '../../lambdas/shared/config';
+import { MAX_PARALLELISM_PER_KPU } from './msf-limits';
 
 export type StreamsKind = 'kinesis' | 'msk' | 'msk-serverless';
 export type KinesisMode = 'on-demand' | 'provisioned';
@@ -40,7 +42,7 @@ export const DEFAULT_CONFIG: PlaygroundConfig = {
   parallelismPerKpu: 1,
   autoScaling: false,
   checkpointIntervalMs: 60_000,
-  eventsPerWindow: 1000,
+  eventsPerWindow: GENERATOR_DEFAULTS.eventsPerWindow,
   generator: true,
   startApplication: true,
   localstack: false,
@@ -99,10 +101,10 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): PlaygroundC
     kinesisMode: oneOf('kinesisMode', raw.kinesisMode, ['on-demand', 'provisioned'], DEFAULT_CONFIG.kinesisMode),
     shards: int('shards', raw.shards, DEFAULT_CONFIG.shards, 1, 64),
     parallelism: int('parallelism', raw.parallelism, DEFAULT_CONFIG.parallelism, 1, 64),
-    parallelismPerKpu: int('parallelismPerKpu', raw.parallelismPerKpu, DEFAULT_CONFIG.parallelismPerKpu, 1, 8),
+    parallelismPerKpu: int('parallelismPerKpu', raw.parallelismPerKpu, DEFAULT_CONFIG.parallelismPerKpu, 1, MAX_PARALLELISM_PER_KPU),
     autoScaling: bool('autoScaling', raw.autoScaling, DEFAULT_CONFIG.autoScaling),
     checkpointIntervalMs: int('checkpointIntervalMs', raw.checkpointIntervalMs, DEFAULT_CONFIG.checkpointIntervalMs, 1000, 3_600_000),
-    eventsPerWindow: int('eventsPerWindow', raw.eventsPerWindow, DEFAULT_CONFIG.eventsPerWindow, 1, 100_000),
+    eventsPerWindow: int('eventsPerWindow', raw.eventsPerWindow, DEFAULT_CONFIG.eventsPerWindow, 1, MAX_EVENTS_PER_WINDOW),
     generator: bool('generator', raw.generator, DEFAULT_CONFIG.generator, ['on', 'off']),
     startApplication: bool('startApplication', raw.startApplication, DEFAULT_CONFIG.startApplication),
     localstack,

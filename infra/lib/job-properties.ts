@@ -1,30 +1,89 @@
+/**
+ * The one builder of the MSF runtime property groups that ClickCountJob reads (every key is
+ * documented in `job/README.md`), used by the CDK app and by the local stack alike. The two differ
+ * only where the caller says so: the brokers' authentication, and the Kinesis emulator's endpoint
+ * with the client settings an emulator needs. Module of plain values: the local stack imports it
+ * without loading the CDK.
+ */
 import type { PropertyGroups } from './constructs/flink-application';
 import { KAFKA_GROUPS, KAFKA_TOPICS, type PlaygroundStreams } from './streams';
 
-/**
- * The MSF runtime property groups that ClickCountJob reads (documented in `job/README.md`):
- * the required `ClickCountJob.streams` switch plus the group of the chosen connector. Keys left
- * out take the job's defaults.
- */
-export function jobPropertyGroups(streams: PlaygroundStreams, region: string): PropertyGroups {
+/** A Kinesis emulator (kinesis-mock) instead of the region's endpoint. */
+export interface KinesisEmulator {
+  /** `aws.endpoint`, e.g. `https://localhost:4567`. */
+  readonly endpoint: string;
+}
+
+export interface KinesisJobStreams {
+  readonly kind: 'kinesis';
+  readonly region: string;
+  readonly inputStreamArn: string;
+  readonly outputStreamArn: string;
+  /**
+   * Sets `aws.endpoint` and the settings emulators need (`aws.trust.all.certificates=true`,
+   * `aws.http.protocol.version=HTTP1_1`, `aws.cbor.enabled=false`; DESIGN.md "Measured facts").
+   * @default - the AWS endpoint of the region, with the job's client defaults
+   */
+  readonly emulator?: KinesisEmulator;
+}
+
+export interface KafkaJobStreams {
+  readonly kind: 'kafka';
+  /** Comma-separated `host:port` list. */
+  readonly bootstrapServers: string;
+  /** `none` (PLAINTEXT, the local broker) or `iam` (Amazon MSK). */
+  readonly auth: 'none' | 'iam';
+  /** @default KAFKA_TOPICS */
+  readonly topics?: { readonly input: string; readonly output: string };
+}
+
+export type JobStreams = KinesisJobStreams | KafkaJobStreams;
+
+/** The keys an emulator adds to the Kinesis group: the local stack's documented overrides. */
+export const KINESIS_EMULATOR_KEYS = ['aws.endpoint', 'aws.trust.all.certificates', 'aws.http.protocol.version', 'aws.cbor.enabled'] as const;
+
+/** The required `ClickCountJob.streams` switch plus the group of the chosen connector, every key written. */
+export function jobPropertyGroups(streams: JobStreams): PropertyGroups {
   if (streams.kind === 'kinesis') {
+    const { emulator } = streams;
     return {
       ClickCountJob: { streams: 'kinesis' },
       Kinesis: {
-        'aws.region': region,
-        'input.stream.arn': streams.input.streamArn,
-        'output.stream.arn': streams.output.streamArn,
+        'aws.region': streams.region,
+        'input.stream.arn': streams.inputStreamArn,
+        'output.stream.arn': streams.outputStreamArn,
+        ...(emulator
+          ? {
+              'aws.endpoint': emulator.endpoint,
+              'aws.trust.all.certificates': 'true',
+              'aws.http.protocol.version': 'HTTP1_1',
+              'aws.cbor.enabled': 'false',
+            }
+          : {}),
       },
     };
   }
+  const topics = streams.topics ?? KAFKA_TOPICS;
   return {
     ClickCountJob: { streams: 'kafka' },
     Kafka: {
-      'bootstrap.servers': streams.cluster.bootstrapBrokers,
-      'input.topic': KAFKA_TOPICS.input,
-      'output.topic': KAFKA_TOPICS.output,
+      'bootstrap.servers': streams.bootstrapServers,
+      'input.topic': topics.input,
+      'output.topic': topics.output,
       'group.id': KAFKA_GROUPS.job,
-      auth: 'iam',
+      auth: streams.auth,
     },
   };
+}
+
+/** The deployed streams as the job sees them: Kinesis in the stack's region, or MSK with IAM. */
+export function deployedJobStreams(streams: PlaygroundStreams, region: string): JobStreams {
+  return streams.kind === 'kinesis'
+    ? { kind: 'kinesis', region, inputStreamArn: streams.input.streamArn, outputStreamArn: streams.output.streamArn }
+    : { kind: 'kafka', bootstrapServers: streams.cluster.bootstrapBrokers, auth: 'iam' };
+}
+
+/** The groups in the kinesisanalyticsv2 API's shape (`EnvironmentProperties.PropertyGroups`). */
+export function propertyGroupList(groups: PropertyGroups): { PropertyGroupId: string; PropertyMap: Record<string, string> }[] {
+  return Object.entries(groups).map(([PropertyGroupId, map]) => ({ PropertyGroupId, PropertyMap: { ...map } }));
 }

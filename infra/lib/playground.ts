@@ -5,6 +5,7 @@ import { ApplicationStack } from './stacks/application-stack';
 import { FunctionsStack } from './stacks/functions-stack';
 import { MonitoringStack } from './stacks/monitoring-stack';
 import { StatefulStack } from './stacks/stateful-stack';
+import { STACK_NAMES } from './stack-names';
 
 export interface PlaygroundOptions {
   /** The repository root. */
@@ -22,14 +23,6 @@ export interface PlaygroundStacks {
   readonly functions: FunctionsStack;
   readonly monitoring: MonitoringStack;
 }
-
-/** The stack names; `cdk deploy --all` deploys them in dependency order. */
-export const STACK_NAMES = {
-  stateful: 'PlaygroundStateful',
-  application: 'PlaygroundApplication',
-  functions: 'PlaygroundFunctions',
-  monitoring: 'PlaygroundMonitoring',
-} as const;
 
 /** Composes the playground's stacks from a validated configuration. */
 export function createPlayground(app: App, config: PlaygroundConfig, options: PlaygroundOptions): PlaygroundStacks {

@@ -61,6 +61,11 @@ export interface AuditSummary {
   readonly nonExact: readonly NonExactWindow[];
 }
 
+/** An instant of an audit range as a reader knows it: ISO-8601, or as given when it is no time. */
+function instant(ms: number): string {
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? toIso(ms) : String(ms);
+}
+
 /** The partition-key Query of an index partition (`#malformed`, `#unledgered`) over sort keys in [from, to). */
 function queryIndex(doc: DynamoDBDocumentClient, query: AuditQuery, partition: string): Promise<Record<string, unknown>[]> {
   return queryAll(doc, {
@@ -86,12 +91,12 @@ function queryIndex(doc: DynamoDBDocumentClient, query: AuditQuery, partition: s
  */
 export async function queryAudit(doc: DynamoDBDocumentClient, query: AuditQuery): Promise<AuditSummary> {
   if (!(Number.isFinite(query.fromMs) && Number.isFinite(query.toMs) && query.fromMs < query.toMs)) {
-    throw new AuditRangeError(`queryAudit: fromMs (${query.fromMs}) must be a time before toMs (${query.toMs})`);
+    throw new AuditRangeError(`an audit range must end after it starts; got ${instant(query.fromMs)} to ${instant(query.toMs)}`);
   }
   const count = countWindowStarts(query.fromMs, query.toMs);
   if (count > MAX_AUDIT_QUERY_WINDOWS) {
     throw new AuditRangeError(
-      `queryAudit: ${toIso(query.fromMs)} to ${toIso(query.toMs)} spans ${count} windows; at most ${MAX_AUDIT_QUERY_WINDOWS} (7 days, what the tables keep) can be audited at once`,
+      `${toIso(query.fromMs)} to ${toIso(query.toMs)} spans ${count} windows; at most ${MAX_AUDIT_QUERY_WINDOWS} (7 days, what the tables keep) can be audited at once`,
     );
   }
   const nowMs = query.nowMs ?? Date.now();

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LocalStackError } from '../errors';
 import type { FlinkCluster } from '../flink/cluster';
 import { countTasks, FlinkRestError, terminalJobStates, type FlinkJobState } from '../flink/rest';
+import { poll } from '../poll';
 import type { FlinkEngine, JobLaunch } from './engine';
 import type { ApplicationRecord } from './model';
 
@@ -77,27 +77,29 @@ export class ClusterEngine implements FlinkEngine {
     const blocked = await this.snapshotBlocker(jobId, false);
     if (blocked) throw new LocalStackError(`the job cannot take a snapshot: ${blocked}; stop without one with: playground stop --force`);
     const trigger = await this.cluster.rest.stopWithSavepoint(jobId, this.cluster.savepointsDir);
-    const started = Date.now();
     let stalledSince: number | undefined;
-    for (;;) {
-      const result = await this.cluster.rest.savepointStatus(jobId, trigger);
-      if (result?.status === 'FAILED') throw new LocalStackError(`stop-with-savepoint of Flink job ${jobId} failed: ${result.failure}`);
-      if (result) {
-        await this.awaitTerminal(jobId);
-        return result.location;
-      }
-      const now = Date.now();
-      const stuck = await this.snapshotBlocker(jobId, true).catch(() => undefined);
-      stalledSince = stuck ? (stalledSince ?? now) : undefined;
-      const stalledMs = stalledSince === undefined ? 0 : now - stalledSince;
-      if (stuck && stalledMs >= STALL_MS) {
-        throw new LocalStackError(`the snapshot cannot complete: ${stuck} (for ${Math.round(stalledMs / 1000)} s); stop without one with: playground stop --force`);
-      }
-      if (now - started > TIMEOUT_MS) {
-        throw new LocalStackError(`stop-with-savepoint of Flink job ${jobId} did not complete within ${TIMEOUT_MS / 1000} s; stop without a snapshot with: playground stop --force`);
-      }
-      await sleep(500);
-    }
+    const { value: location } = await poll<string>(
+      async (elapsedMs) => {
+        const result = await this.cluster.rest.savepointStatus(jobId, trigger);
+        if (result?.status === 'FAILED') throw new LocalStackError(`stop-with-savepoint of Flink job ${jobId} failed: ${result.failure}`);
+        if (result) return { done: true, value: result.location };
+        const stuck = await this.snapshotBlocker(jobId, true).catch(() => undefined);
+        stalledSince = stuck ? (stalledSince ?? elapsedMs) : undefined;
+        const stalledMs = stalledSince === undefined ? 0 : elapsedMs - stalledSince;
+        if (stuck && stalledMs >= STALL_MS) {
+          throw new LocalStackError(`the snapshot cannot complete: ${stuck} (for ${Math.round(stalledMs / 1000)} s); stop without one with: playground stop --force`);
+        }
+        return { done: false, state: stuck ?? 'in progress' };
+      },
+      {
+        timeoutMs: TIMEOUT_MS,
+        intervalMs: 500,
+        timeout: () =>
+          new LocalStackError(`stop-with-savepoint of Flink job ${jobId} did not complete within ${TIMEOUT_MS / 1000} s; stop without a snapshot with: playground stop --force`),
+      },
+    );
+    await this.awaitTerminal(jobId);
+    return location;
   }
 
   /**
@@ -193,31 +195,38 @@ export class ClusterEngine implements FlinkEngine {
   }
 
   private async awaitTasksRunning(jobId: string): Promise<void> {
-    const deadline = Date.now() + (this.options.startTimeoutMs ?? 300_000);
-    for (;;) {
-      const job = await this.cluster.rest.job(jobId);
-      if (terminalJobStates.has(job.state)) {
-        const cause = await this.jobFailure(jobId).catch(() => undefined);
-        throw new LocalStackError(`Flink job ${jobId} ended in state ${job.state} while starting${cause ? `: ${cause}` : ''}`);
-      }
-      // Every subtask, not every vertex: a vertex reads RUNNING while some of its subtasks still deploy,
-      // and a snapshot asked for then (the next play) would be refused.
-      const tasks = countTasks(job.vertices);
-      if (job.state === 'RUNNING' && tasks.total > 0 && tasks.running === tasks.total) return;
-      if (Date.now() > deadline) {
-        throw new LocalStackError(`Flink job ${jobId} did not get all its tasks running (job ${job.state}); is a TaskManager missing?`);
-      }
-      await sleep(500);
-    }
+    await poll(
+      async () => {
+        const job = await this.cluster.rest.job(jobId);
+        if (terminalJobStates.has(job.state)) {
+          const cause = await this.jobFailure(jobId).catch(() => undefined);
+          throw new LocalStackError(`Flink job ${jobId} ended in state ${job.state} while starting${cause ? `: ${cause}` : ''}`);
+        }
+        // Every subtask, not every vertex: a vertex reads RUNNING while some of its subtasks still deploy,
+        // and a snapshot asked for then (the next play) would be refused.
+        const tasks = countTasks(job.vertices);
+        if (job.state === 'RUNNING' && tasks.total > 0 && tasks.running === tasks.total) return { done: true, value: undefined };
+        return { done: false, state: job.state };
+      },
+      {
+        timeoutMs: this.options.startTimeoutMs ?? 300_000,
+        intervalMs: 500,
+        timeout: (state) => new LocalStackError(`Flink job ${jobId} did not get all its tasks running (job ${state}); is a TaskManager missing?`),
+      },
+    );
   }
 
   private async awaitTerminal(jobId: string, timeoutMs = 120_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const state = await this.jobState(jobId);
-      if (state === undefined || terminalJobStates.has(state as FlinkJobState)) return;
-      if (Date.now() > deadline) throw new LocalStackError(`Flink job ${jobId} did not end within ${timeoutMs / 1000} s (${state})`);
-      await sleep(250);
-    }
+    await poll(
+      async () => {
+        const state = await this.jobState(jobId);
+        return state === undefined || terminalJobStates.has(state as FlinkJobState) ? { done: true, value: undefined } : { done: false, state };
+      },
+      {
+        timeoutMs,
+        intervalMs: 250,
+        timeout: (state) => new LocalStackError(`Flink job ${jobId} did not end within ${timeoutMs / 1000} s (${state})`),
+      },
+    );
   }
 }

@@ -1,4 +1,11 @@
-/** What the control plane stores per application (`.playground/state/control-plane/applications/<name>.json`). */
+/**
+ * The control plane's types: the JSON it speaks, and what it stores per application
+ * (`.playground/state/control-plane/applications/<name>.json`). Imports nothing, so every module of
+ * the control plane can import it.
+ */
+
+/** A JSON object of the AWS JSON 1.1 protocol: a request body as the SDK sends it, or an answer. */
+export type Json = Record<string, unknown>;
 
 export type ApplicationStatus =
   | 'READY'
@@ -32,6 +39,22 @@ export interface CheckpointSettings {
   readonly checkpointIntervalMs: number;
   readonly minPauseBetweenCheckpointsMs: number;
 }
+
+/** MSF's defaults for CheckpointConfiguration DEFAULT. */
+export const defaultCheckpoint: CheckpointSettings = {
+  configurationType: 'DEFAULT',
+  checkpointingEnabled: true,
+  checkpointIntervalMs: 60_000,
+  minPauseBetweenCheckpointsMs: 5_000,
+};
+
+/** MSF's defaults for ParallelismConfiguration DEFAULT. */
+export const defaultParallelism: ParallelismSettings = {
+  configurationType: 'DEFAULT',
+  parallelism: 1,
+  parallelismPerKPU: 1,
+  autoScalingEnabled: true,
+};
 
 export interface SnapshotRecord {
   readonly name: string;

@@ -7,10 +7,11 @@ import type { FlinkCluster } from '../flink/cluster';
 import { ApiError } from './errors';
 import type { FlinkEngine } from './engine';
 import { ClusterEngine } from './flink-engine';
-import { ControlPlaneService, type Json } from './service';
-import { ApplicationStore } from './store';
+import type { Json } from './model';
+import { ControlPlaneService } from './service';
+import { ApplicationStore, applicationsDir } from './store';
 
-export const targetPrefix = 'KinesisAnalytics_20180523.';
+const targetPrefix = 'KinesisAnalytics_20180523.';
 
 export interface ControlPlaneOptions {
   readonly dirs: PlaygroundDirs;
@@ -60,11 +61,6 @@ const operations: Readonly<Record<string, Operation>> = {
   DescribeApplicationSnapshot: (s, r) => s.describeApplicationSnapshot(r),
   DeleteApplicationSnapshot: (s, r) => s.deleteApplicationSnapshot(r),
 };
-
-/** The state folder of the control plane's application records. */
-export function applicationsDir(dirs: PlaygroundDirs): string {
-  return path.join(dirs.state, 'control-plane', 'applications');
-}
 
 /**
  * Starts the local kinesisanalyticsv2 endpoint (AWS JSON 1.1: `POST /` with

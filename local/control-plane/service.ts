@@ -1,30 +1,42 @@
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_MAX_KPUS_LOCAL } from '../names';
 import type { FlinkEngine, JobLaunch } from './engine';
 import {
   concurrentModification,
   invalidArgument,
   invalidConfiguration,
   invalidRequest,
-  limitExceeded,
   resourceInUse,
   resourceNotFound,
   unsupportedOperation,
 } from './errors';
 import {
+  defaultCheckpoint,
+  defaultParallelism,
   kpus,
   type ApplicationRecord,
   type ApplicationStatus,
-  type CheckpointSettings,
-  type ParallelismSettings,
-  type PropertyGroup,
+  type Json,
   type RestoreType,
   type SnapshotRecord,
 } from './model';
+import {
+  applicationName,
+  checkpointFrom,
+  optionalBoolean,
+  optionalNumber,
+  optionalObject,
+  optionalString,
+  pageRequest,
+  parallelismFrom,
+  propertyGroupsFrom,
+  requiredString,
+  requiredTimestamp,
+  restoreTypeFrom,
+  snapshotName,
+} from './requests';
 import type { ApplicationStore } from './store';
 import { applicationDetail, snapshotDetails } from './views';
-
-/** A JSON request body, as the SDK sends it. */
-export type Json = Record<string, unknown>;
 
 export interface ControlPlaneServiceOptions {
   readonly store: ApplicationStore;
@@ -43,32 +55,11 @@ export interface ControlPlaneServiceOptions {
   readonly onJobRecovered?: (application: string, message: string) => void;
 }
 
-const namePattern = /^[a-zA-Z0-9_.-]{1,128}$/;
-const snapshotNamePattern = /^[a-zA-Z0-9_.-]{1,256}$/;
-const restoreTypes: readonly RestoreType[] = [
-  'SKIP_RESTORE_FROM_SNAPSHOT',
-  'RESTORE_FROM_LATEST_SNAPSHOT',
-  'RESTORE_FROM_CUSTOM_SNAPSHOT',
-];
-/** MSF's defaults for CheckpointConfiguration DEFAULT. */
-export const defaultCheckpoint: CheckpointSettings = {
-  configurationType: 'DEFAULT',
-  checkpointingEnabled: true,
-  checkpointIntervalMs: 60_000,
-  minPauseBetweenCheckpointsMs: 5_000,
-};
-/** MSF's defaults for ParallelismConfiguration DEFAULT. */
-export const defaultParallelism: ParallelismSettings = {
-  configurationType: 'DEFAULT',
-  parallelism: 1,
-  parallelismPerKPU: 1,
-  autoScalingEnabled: true,
-};
-
 /**
- * The kinesisanalyticsv2 operations over the application records: validation and MSF's state
- * machine. Calls return at once, as MSF's do; the Flink work runs in the background, one operation
- * at a time per application, and moves the application's status when it completes.
+ * The kinesisanalyticsv2 operations over the application records: MSF's state machine, over the
+ * input that ./requests reads from the request bodies. Calls return at once, as MSF's do; the Flink
+ * work runs in the background, one operation at a time per application, and moves the
+ * application's status when it completes.
  */
 export class ControlPlaneService {
   private readonly store: ApplicationStore;
@@ -87,7 +78,7 @@ export class ControlPlaneService {
     this.engine = options.engine;
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '000000000000';
-    this.maxKpus = options.maxKpus ?? 8;
+    this.maxKpus = options.maxKpus ?? DEFAULT_MAX_KPUS_LOCAL;
   }
 
   /** Starts watching running jobs (a job that fails for good moves its application to READY). */
@@ -150,7 +141,7 @@ export class ControlPlaneService {
     const configuration = optionalObject(request, 'ApplicationConfiguration');
     const flink = optionalObject(configuration, 'FlinkApplicationConfiguration');
     const code = optionalObject(configuration, 'ApplicationCodeConfiguration');
-    const parallelism = this.parallelismFrom(optionalObject(flink, 'ParallelismConfiguration'), defaultParallelism, false);
+    const parallelism = parallelismFrom(optionalObject(flink, 'ParallelismConfiguration'), defaultParallelism, false, this.maxKpus);
     const checkpoint = checkpointFrom(optionalObject(flink, 'CheckpointConfiguration'), defaultCheckpoint, false);
     const propertyGroups = propertyGroupsFrom(optionalObject(configuration, 'EnvironmentProperties'), 'PropertyGroups');
     const snapshotConfig = optionalObject(configuration, 'ApplicationSnapshotConfiguration');
@@ -193,7 +184,7 @@ export class ControlPlaneService {
       RuntimeEnvironment: app.runtimeEnvironment,
       ApplicationMode: 'STREAMING',
     }));
-    const page = paginate(summaries, request);
+    const page = paginate(summaries, pageRequest(request, summaries.length));
     return { ApplicationSummaries: page.items, ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
   }
 
@@ -204,10 +195,7 @@ export class ControlPlaneService {
     }
     const run = optionalObject(request, 'RunConfiguration');
     const restore = optionalObject(run, 'ApplicationRestoreConfiguration');
-    const restoreType = (optionalString(restore, 'ApplicationRestoreType') ?? 'RESTORE_FROM_LATEST_SNAPSHOT') as RestoreType;
-    if (!restoreTypes.includes(restoreType)) {
-      throw invalidArgument(`ApplicationRestoreType must be one of ${restoreTypes.join(', ')}, got ${restoreType}`);
-    }
+    const restoreType = restoreTypeFrom(restore, 'RESTORE_FROM_LATEST_SNAPSHOT');
     const snapshotName = optionalString(restore, 'SnapshotName');
     const allowNonRestoredState =
       optionalBoolean(optionalObject(run, 'FlinkRunConfiguration'), 'AllowNonRestoredState') ?? app.allowNonRestoredState;
@@ -313,7 +301,7 @@ export class ControlPlaneService {
     }
     const update = optionalObject(request, 'ApplicationConfigurationUpdate');
     const flink = optionalObject(update, 'FlinkApplicationConfigurationUpdate');
-    const parallelism = this.parallelismFrom(optionalObject(flink, 'ParallelismConfigurationUpdate'), app.parallelism, true);
+    const parallelism = parallelismFrom(optionalObject(flink, 'ParallelismConfigurationUpdate'), app.parallelism, true, this.maxKpus);
     const checkpoint = checkpointFrom(optionalObject(flink, 'CheckpointConfigurationUpdate'), app.checkpoint, true);
     const envUpdate = optionalObject(update, 'EnvironmentPropertyUpdates');
     const propertyGroups = envUpdate ? propertyGroupsFrom(envUpdate, 'PropertyGroups') : app.propertyGroups;
@@ -322,10 +310,7 @@ export class ControlPlaneService {
     const codeUpdate = optionalObject(update, 'ApplicationCodeConfigurationUpdate');
     const runUpdate = optionalObject(request, 'RunConfigurationUpdate');
     const restoreUpdate = optionalObject(runUpdate, 'ApplicationRestoreConfiguration');
-    const restoreType = (optionalString(restoreUpdate, 'ApplicationRestoreType') ?? app.restoreType) as RestoreType;
-    if (!restoreTypes.includes(restoreType)) {
-      throw invalidArgument(`ApplicationRestoreType must be one of ${restoreTypes.join(', ')}, got ${restoreType}`);
-    }
+    const restoreType = restoreTypeFrom(restoreUpdate, app.restoreType);
     const allowNonRestoredState =
       optionalBoolean(optionalObject(runUpdate, 'FlinkRunConfiguration'), 'AllowNonRestoredState') ?? app.allowNonRestoredState;
     const role = optionalString(request, 'ServiceExecutionRoleUpdate') ?? app.serviceExecutionRole;
@@ -449,7 +434,7 @@ export class ControlPlaneService {
 
   listApplicationSnapshots(request: Json): Json {
     const app = this.application(request);
-    const page = paginate(app.snapshots.map(snapshotDetails), request);
+    const page = paginate(app.snapshots.map(snapshotDetails), pageRequest(request, app.snapshots.length));
     return { SnapshotSummaries: page.items, ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
   }
 
@@ -505,34 +490,6 @@ export class ControlPlaneService {
     if (name) throw invalidArgument(`SnapshotName is only allowed with ApplicationRestoreType RESTORE_FROM_CUSTOM_SNAPSHOT`);
     const latest = [...app.snapshots].reverse().find((s) => s.status === 'READY' && s.location);
     return { savepointPath: latest?.location, allowNonRestoredState };
-  }
-
-  private parallelismFrom(config: Json | undefined, current: ParallelismSettings, isUpdate: boolean): ParallelismSettings {
-    if (!config) return current;
-    const suffix = isUpdate ? 'Update' : '';
-    const type = optionalString(config, `ConfigurationType${suffix}`) ?? (isUpdate ? current.configurationType : undefined);
-    if (type !== 'DEFAULT' && type !== 'CUSTOM') {
-      throw invalidArgument(`ParallelismConfiguration.ConfigurationType${suffix} must be DEFAULT or CUSTOM`);
-    }
-    if (type === 'DEFAULT') return { ...defaultParallelism };
-    const settings: ParallelismSettings = {
-      configurationType: 'CUSTOM',
-      parallelism: optionalNumber(config, `Parallelism${suffix}`) ?? current.parallelism,
-      parallelismPerKPU: optionalNumber(config, `ParallelismPerKPU${suffix}`) ?? current.parallelismPerKPU,
-      autoScalingEnabled: optionalBoolean(config, `AutoScalingEnabled${suffix}`) ?? current.autoScalingEnabled,
-    };
-    if (!Number.isInteger(settings.parallelism) || settings.parallelism < 1) {
-      throw invalidArgument(`Parallelism must be a positive integer, got ${settings.parallelism}`);
-    }
-    if (!Number.isInteger(settings.parallelismPerKPU) || settings.parallelismPerKPU < 1 || settings.parallelismPerKPU > 8) {
-      throw invalidArgument(`ParallelismPerKPU must be an integer between 1 and 8, got ${settings.parallelismPerKPU}`);
-    }
-    if (kpus(settings) > this.maxKpus) {
-      throw limitExceeded(
-        `Parallelism ${settings.parallelism} at ParallelismPerKPU ${settings.parallelismPerKPU} needs ${kpus(settings)} KPUs; this machine allows at most ${this.maxKpus} (one TaskManager process per KPU)`,
-      );
-    }
-    return settings;
   }
 
   private async resizeFor(app: ApplicationRecord): Promise<void> {
@@ -650,114 +607,11 @@ export class ControlPlaneService {
   }
 }
 
-// ---- request validation (MSF answers bad input with InvalidArgumentException) --------------------
-
-function applicationName(request: Json): string {
-  const name = requiredString(request, 'ApplicationName');
-  if (!namePattern.test(name)) {
-    throw invalidArgument(`ApplicationName must be 1-128 characters of [a-zA-Z0-9_.-], got '${name}'`);
-  }
-  return name;
-}
-
-function snapshotName(request: Json): string {
-  const name = requiredString(request, 'SnapshotName');
-  if (!snapshotNamePattern.test(name)) throw invalidArgument(`SnapshotName must be 1-256 characters of [a-zA-Z0-9_.-], got '${name}'`);
-  return name;
-}
-
-function requiredString(request: Json | undefined, key: string): string {
-  const value = optionalString(request, key);
-  if (value === undefined || value.length === 0) throw invalidArgument(`${key} is required`);
-  return value;
-}
-
-function optionalString(request: Json | undefined, key: string): string | undefined {
-  const value = request?.[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw invalidArgument(`${key} must be a string`);
-  return value;
-}
-
-function optionalNumber(request: Json | undefined, key: string): number | undefined {
-  const value = request?.[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidArgument(`${key} must be a number`);
-  return value;
-}
-
-function optionalBoolean(request: Json | undefined, key: string): boolean | undefined {
-  const value = request?.[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'boolean') throw invalidArgument(`${key} must be a boolean`);
-  return value;
-}
-
-function optionalObject(request: Json | undefined, key: string): Json | undefined {
-  const value = request?.[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) throw invalidArgument(`${key} must be an object`);
-  return value as Json;
-}
-
-/** JSON 1.1 timestamps are epoch seconds; returns epoch milliseconds. */
-function requiredTimestamp(request: Json, key: string): number {
-  const value = request[key];
-  if (typeof value !== 'number') throw invalidArgument(`${key} is required`);
-  return value * 1000;
-}
-
-function propertyGroupsFrom(container: Json | undefined, key: string): PropertyGroup[] {
-  const value = container?.[key];
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) throw invalidArgument(`${key} must be a list`);
-  const seen = new Set<string>();
-  return value.map((entry: unknown) => {
-    const group = entry as Json;
-    const id = requiredString(group, 'PropertyGroupId');
-    if (seen.has(id)) throw invalidArgument(`PropertyGroupId ${id} appears more than once`);
-    seen.add(id);
-    const map = optionalObject(group, 'PropertyMap') ?? {};
-    for (const [k, v] of Object.entries(map)) {
-      if (typeof v !== 'string') throw invalidArgument(`PropertyMap value of ${id}.${k} must be a string`);
-    }
-    return { PropertyGroupId: id, PropertyMap: map as Record<string, string> };
-  });
-}
-
-function checkpointFrom(config: Json | undefined, current: CheckpointSettings, isUpdate: boolean): CheckpointSettings {
-  if (!config) return current;
-  const suffix = isUpdate ? 'Update' : '';
-  const type = optionalString(config, `ConfigurationType${suffix}`) ?? (isUpdate ? current.configurationType : undefined);
-  if (type !== 'DEFAULT' && type !== 'CUSTOM') {
-    throw invalidArgument(`CheckpointConfiguration.ConfigurationType${suffix} must be DEFAULT or CUSTOM`);
-  }
-  if (type === 'DEFAULT') return { ...defaultCheckpoint };
-  const settings: CheckpointSettings = {
-    configurationType: 'CUSTOM',
-    checkpointingEnabled: optionalBoolean(config, `CheckpointingEnabled${suffix}`) ?? current.checkpointingEnabled,
-    checkpointIntervalMs: optionalNumber(config, `CheckpointInterval${suffix}`) ?? current.checkpointIntervalMs,
-    minPauseBetweenCheckpointsMs:
-      optionalNumber(config, `MinPauseBetweenCheckpoints${suffix}`) ?? current.minPauseBetweenCheckpointsMs,
-  };
-  if (!Number.isInteger(settings.checkpointIntervalMs) || settings.checkpointIntervalMs < 1) {
-    throw invalidArgument(`CheckpointInterval must be a positive number of milliseconds, got ${settings.checkpointIntervalMs}`);
-  }
-  if (!Number.isInteger(settings.minPauseBetweenCheckpointsMs) || settings.minPauseBetweenCheckpointsMs < 0) {
-    throw invalidArgument(`MinPauseBetweenCheckpoints must be a non-negative number of milliseconds`);
-  }
-  return settings;
-}
-
-function paginate<T>(items: readonly T[], request: Json): { items: T[]; nextToken?: string } {
-  const limit = optionalNumber(request, 'Limit') ?? 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw invalidArgument('Limit must be between 1 and 50');
-  const token = optionalString(request, 'NextToken');
-  const start = token === undefined ? 0 : Number.parseInt(Buffer.from(token, 'base64url').toString(), 10);
-  if (!Number.isInteger(start) || start < 0 || start > items.length) throw invalidArgument('NextToken is not valid');
-  const end = start + limit;
+/** One page of a List call's items, and the token of the next page while there is one. */
+function paginate<T>(items: readonly T[], page: { readonly start: number; readonly limit: number }): { items: T[]; nextToken?: string } {
+  const end = page.start + page.limit;
   return {
-    items: items.slice(start, end),
+    items: items.slice(page.start, end),
     nextToken: end < items.length ? Buffer.from(String(end)).toString('base64url') : undefined,
   };
 }
@@ -782,15 +636,3 @@ function failure(text: string): { at: number; message: string } {
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
-
-/** The application status values MSF documents; exported for the CLI's waits. */
-export const applicationStatuses: readonly ApplicationStatus[] = [
-  'READY',
-  'STARTING',
-  'RUNNING',
-  'UPDATING',
-  'STOPPING',
-  'FORCE_STOPPING',
-  'AUTOSCALING',
-  'DELETING',
-];

@@ -1,6 +1,15 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { PlaygroundDirs } from '../paths';
 import type { ApplicationRecord } from './model';
+
+/**
+ * The state folder of the control plane's application records. Here, not with the server, so that
+ * readers of the records (`status`, health) do not load the server.
+ */
+export function applicationsDir(dirs: PlaygroundDirs): string {
+  return path.join(dirs.state, 'control-plane', 'applications');
+}
 
 /**
  * Application records on disk, one JSON file per application, written atomically (temp file +

@@ -1,5 +1,4 @@
-import type { ApplicationRecord, SnapshotRecord } from './model';
-import type { Json } from './service';
+import type { ApplicationRecord, Json, SnapshotRecord } from './model';
 
 /** JSON 1.1 timestamps are epoch seconds. */
 const seconds = (ms: number): number => ms / 1000;

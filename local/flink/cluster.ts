@@ -7,6 +7,7 @@ import { LocalStackError } from '../errors';
 import { appendStackEvent } from '../events';
 import { resolveClasspath } from '../maven';
 import type { PlaygroundDirs } from '../paths';
+import { poll } from '../poll';
 import { assertPortFree, freePort } from '../ports';
 import { httpOk, isAlive, signalGroup, startProcess, type ProcessExit, type RunningProcess } from '../process';
 import { describeExit, RestartBackoff } from '../supervisor';
@@ -116,7 +117,7 @@ export interface FlinkCluster {
   stop(): Promise<void>;
 }
 
-export function flinkClusterRecordFile(dirs: PlaygroundDirs): string {
+function flinkClusterRecordFile(dirs: PlaygroundDirs): string {
   return path.join(dirs.state, 'flink-cluster.json');
 }
 
@@ -171,7 +172,7 @@ export async function startFlinkCluster(options: FlinkClusterOptions): Promise<F
   };
   writeFlinkConfigDir(configDir, config);
   mkdirSync(dirs.logs, { recursive: true });
-  const javaOptions: JavaOptions = { java, classpath, configDir, logsDir: dirs.logs, env: options.env ?? process.env };
+  const javaOptions: JavaOptions = { java, classpath, configDir, logsDir: dirs.logs, env: options.env };
   const readyTimeoutMs = options.readyTimeoutMs ?? 180_000;
 
   const [jmParams, tmParams] = await Promise.all([
@@ -224,7 +225,8 @@ interface JavaOptions {
   readonly classpath: readonly string[];
   readonly configDir: string;
   readonly logsDir: string;
-  readonly env: NodeJS.ProcessEnv;
+  /** @default the supervisor's own environment */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 class LocalFlinkCluster implements FlinkCluster {
@@ -454,7 +456,13 @@ class LocalFlinkCluster implements FlinkCluster {
     if (kill) {
       signalGroup(tm.pid, 'SIGKILL');
       if (process) await process.ended;
-      else while (isAlive(tm.pid)) await sleep(50);
+      else {
+        await poll(async () => (isAlive(tm.pid) ? { done: false, state: 'alive' } : { done: true, value: undefined }), {
+          timeoutMs: 15_000,
+          intervalMs: 50,
+          timeout: () => new LocalStackError(`${id} (pid ${tm.pid}) is still alive 15 s after SIGKILL`),
+        });
+      }
     } else if (process) {
       await process.stop(15_000);
     }
@@ -465,17 +473,18 @@ class LocalFlinkCluster implements FlinkCluster {
   /** Waits until the JobManager lists exactly the live TaskManagers of the record. */
   private async awaitRegistered(): Promise<void> {
     const expected = new Set(this.record.taskManagers.map((tm) => tm.id));
-    const deadline = Date.now() + this.readyTimeoutMs;
-    for (;;) {
-      const registered = await this.rest.taskManagers().catch(() => undefined);
-      if (registered && registered.length === expected.size && registered.every((tm) => expected.has(tm.id))) return;
-      if (Date.now() > deadline) {
-        throw new LocalStackError(
-          `the Flink JobManager lists TaskManagers [${registered?.map((tm) => tm.id).join(', ') ?? '?'}], expected [${[...expected].join(', ')}]`,
-        );
-      }
-      await sleep(250);
-    }
+    await poll(
+      async () => {
+        const registered = await this.rest.taskManagers().catch(() => undefined);
+        if (registered && registered.length === expected.size && registered.every((tm) => expected.has(tm.id))) return { done: true, value: undefined };
+        return { done: false, state: registered?.map((tm) => tm.id).join(', ') ?? '?' };
+      },
+      {
+        timeoutMs: this.readyTimeoutMs,
+        intervalMs: 250,
+        timeout: (listed) => new LocalStackError(`the Flink JobManager lists TaskManagers [${listed}], expected [${[...expected].join(', ')}]`),
+      },
+    );
   }
 
   private serialized<T>(work: () => Promise<T>): Promise<T> {

@@ -101,7 +101,7 @@ export function renderConfigYaml(entries: Readonly<Record<string, string>>): str
 }
 
 /** log4j2 configuration: each process logs to the file in its `log.file` system property. */
-export const log4jProperties = `# Written by local/flink: one log file per process (-Dlog.file).
+const log4jProperties = `# Written by local/flink: one log file per process (-Dlog.file).
 monitorInterval = 0
 rootLogger.level = INFO
 rootLogger.appenderRef.file.ref = MainAppender

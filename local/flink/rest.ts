@@ -1,7 +1,7 @@
 import { openAsBlob } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalStackError } from '../errors';
+import { poll } from '../poll';
 
 /** A Flink REST call failed; `status` is the HTTP status (0 when the server could not be reached). */
 export class FlinkRestError extends LocalStackError {
@@ -288,14 +288,21 @@ export class FlinkRestClient {
     return { status: 'FAILED', failure: firstLines(trace, 4) };
   }
 
-  /** Polls a savepoint operation until it completes or fails. */
+  /** Polls a savepoint operation until it completes or fails; one that takes longer than `timeoutMs` counts as FAILED. */
   async awaitSavepoint(jobId: string, triggerId: string, timeoutMs = 300_000): Promise<SavepointResult> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const result = await this.savepointStatus(jobId, triggerId);
-      if (result) return result;
-      if (Date.now() > deadline) return { status: 'FAILED', failure: `savepoint did not complete within ${timeoutMs / 1000} s` };
-      await sleep(500);
+    const timedOut = new LocalStackError(`savepoint did not complete within ${timeoutMs / 1000} s`);
+    try {
+      const { value } = await poll<SavepointResult>(
+        async () => {
+          const result = await this.savepointStatus(jobId, triggerId);
+          return result ? { done: true, value: result } : { done: false, state: 'IN_PROGRESS' };
+        },
+        { timeoutMs, intervalMs: 500, timeout: () => timedOut },
+      );
+      return value;
+    } catch (error) {
+      if (error === timedOut) return { status: 'FAILED', failure: timedOut.message };
+      throw error;
     }
   }
 

@@ -4,9 +4,8 @@
  * handler with the MSK or Kinesis event shape, and invokes the audit-sweep handler on a schedule.
  *
  * Configuration (environment, set by the local stack): the auditor's own variables (see
- * lambdas/shared/config.ts), STREAMS (`kafka` | `kinesis`), KAFKA_BOOTSTRAP_SERVERS and
- * PLAYGROUND_OUTPUT_TOPIC, or PLAYGROUND_OUTPUT_STREAM_ARN and AWS_ENDPOINT_URL_KINESIS, and
- * PLAYGROUND_SWEEP_MS. With Kinesis, PLAYGROUND_POSITIONS_FILE keeps each shard's last audited
+ * lambdas/shared/config.ts) and the host's (./host-env.ts: the output stream or topic, the sweep's
+ * period). With Kinesis, PLAYGROUND_POSITIONS_FILE keeps each shard's last audited
  * sequence number, as the event source mapping keeps its checkpoints: a host that replaces one
  * that died resumes after it instead of reading the stream again from its start.
  */
@@ -15,11 +14,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { Kafka, logLevel } from 'kafkajs';
 import { localKinesisClient } from '../services/kinesis-mock';
+import { hostRegion, parseAuditorHostConfig } from './host-env';
 import { kinesisEvent, lambdaContext, mskEvent, scheduledEvent } from './lambda-shapes';
 
-const env = process.env;
-const region = env.AWS_REGION ?? 'us-east-1';
-const sweepMs = Number(env.PLAYGROUND_SWEEP_MS ?? '30000');
+// Read at the edge: a missing variable ends the host at once, naming it.
+const region = hostRegion(process.env);
+const { source, sweepMs, positionsFile } = parseAuditorHostConfig(process.env);
 const { handler: auditor } = await import('../../lambdas/auditor');
 const { handler: sweep } = await import('../../lambdas/audit-sweep');
 
@@ -66,8 +66,6 @@ async function consumeKafka(bootstrapServers: string, topic: string): Promise<vo
     },
   });
 }
-
-const positionsFile = env.PLAYGROUND_POSITIONS_FILE;
 
 function readPositions(): Record<string, string> {
   if (!positionsFile || !existsSync(positionsFile)) return {};
@@ -142,9 +140,7 @@ async function consumeKinesis(endpoint: string, streamArn: string): Promise<void
 }
 
 const consuming =
-  env.STREAMS === 'kinesis'
-    ? consumeKinesis(env.AWS_ENDPOINT_URL_KINESIS ?? '', env.PLAYGROUND_OUTPUT_STREAM_ARN ?? '')
-    : consumeKafka(env.KAFKA_BOOTSTRAP_SERVERS ?? '', env.PLAYGROUND_OUTPUT_TOPIC ?? 'output');
+  source.kind === 'kinesis' ? consumeKinesis(source.endpoint, source.streamArn) : consumeKafka(source.bootstrapServers, source.topic);
 consuming.catch((error: unknown) => {
   log('ERROR', 'the output stream could not be read', { error: String(error) });
   process.exit(1);

@@ -8,10 +8,12 @@
  * On SIGTERM it stops at once: a window in flight stays `claimed` in the ledger, never `sent`, so
  * the auditor does not expect it.
  */
+import { hostRegion } from './host-env';
 import { lambdaContext, localSchedule, scheduledEvent } from './lambda-shapes';
 
+// Read at the edge (see ./host-env.ts for what the local stack writes).
 const { firstMs: first, periodMs } = localSchedule(process.env, Date.now());
-const region = process.env.AWS_REGION ?? 'us-east-1';
+const region = hostRegion(process.env);
 const { handler } = await import('../../lambdas/generator');
 
 let tick = 0;

@@ -43,8 +43,8 @@ export async function startKinesisMock(options: KinesisMockOptions): Promise<Loc
     command: process.execPath,
     args: [main],
     cwd: path.dirname(main),
-    env: {
-      ...(options.env ?? process.env),
+    env: options.env,
+    extraEnv: {
       KINESIS_MOCK_PLAIN_PORT: String(port),
       KINESIS_MOCK_TLS_PORT: String(port - 1),
       KINESIS_MOCK_CERT_PATH: path.join(path.dirname(main), 'server.json'),

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AwsBenchResult } from '../../bench/aws';
+import type { AwsBenchResult } from '../../bench/types';
 import { WINDOW_MS } from '../../lambdas/shared/windows';
 import { auditStack } from '../../local/observe';
 import { playgroundDirs } from '../../local/paths';

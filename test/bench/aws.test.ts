@@ -14,7 +14,8 @@ import {
 } from '@aws-sdk/client-kinesis-analytics-v2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { benchPeriod, runAwsBench, type AwsBenchResult } from '../../bench/aws';
+import { benchPeriod, runAwsBench } from '../../bench/aws';
+import type { AwsBenchResult } from '../../bench/types';
 import type { AwsBenchOptions } from '../../bench/args';
 import { formatAwsSummary } from '../../bench/report';
 import { PAGES } from '../../lambdas/shared/pages';

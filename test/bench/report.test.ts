@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatJson, formatSummary, resultPaths, type BenchResult } from '../../bench/report';
+import { formatJson, formatSummary, resultPaths } from '../../bench/report';
+import type { BenchResult } from '../../bench/types';
 import { backlogWindows, parseConsumerPerformance, rateFromWindows } from '../../bench/throughput';
 import { completeWindows } from '../../bench/pipeline';
 

@@ -1,7 +1,7 @@
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { DescribeApplicationCommand, KinesisAnalyticsV2Client, ResourceNotFoundException, UpdateApplicationCommand } from '@aws-sdk/client-kinesis-analytics-v2';
-import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, ScanCommand, type BatchGetCommandInput } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -186,10 +186,21 @@ describe('metrics on AWS', () => {
 describe('audit on AWS', () => {
   const now = Date.parse('2026-11-22T21:30:00.000Z');
   const sent = (windowStart: string): Record<string, unknown> => ({ windowStart, status: 'sent', eventsPerWindow: 1000, pages: 6 });
+  /** The ledger table holds `rows`; each BatchGet is answered with the rows of the keys it asks for, and only those. */
+  const ledgerHolds = (...rows: Record<string, unknown>[]): void => {
+    dynamodb.on(BatchGetCommand).callsFake((input: BatchGetCommandInput) => {
+      const responses: Record<string, Record<string, unknown>[]> = {};
+      for (const [table, request] of Object.entries(input.RequestItems ?? {})) {
+        const asked = new Set((request.Keys ?? []).map((key) => key.windowStart as unknown));
+        responses[table] = table === 'ledger-table' ? rows.filter((row) => asked.has(row.windowStart)) : [];
+      }
+      return { Responses: responses };
+    });
+  };
 
   it('prints the same JSON shape as up --report and exits 0 when nothing is wrong or missing', async () => {
     // The query reads the ledger by key (BatchGet) and each generated window's audit partition (Query).
-    dynamodb.on(BatchGetCommand).resolves({ Responses: { 'ledger-table': [sent('2026-11-22T21:00:00.000Z')] } });
+    ledgerHolds(sent('2026-11-22T21:00:00.000Z'));
     dynamodb.on(QueryCommand).resolves({ Items: [] });
     dynamodb
       .on(QueryCommand, { TableName: 'audit-table', ExpressionAttributeValues: { ':w': '2026-11-22T21:00:00.000Z' } })
@@ -209,7 +220,7 @@ describe('audit on AWS', () => {
   });
 
   it('lists the non-exact windows and exits 1 when a window is missing', async () => {
-    dynamodb.on(BatchGetCommand).resolves({ Responses: { 'ledger-table': [sent('2026-11-22T21:00:00.000Z')] } });
+    ledgerHolds(sent('2026-11-22T21:00:00.000Z'));
     dynamodb.on(QueryCommand).resolves({ Items: [] });
     const io = recordingIo();
 
@@ -218,6 +229,40 @@ describe('audit on AWS', () => {
     expect(code).toBe(1);
     expect(io.text()).toMatch(/missing 1/);
     expect(io.text()).toMatch(/missing\s+2026-11-22T21:00:00.000Z/);
+    expect(io.text()).toContain('(counts /help=– /index=– /shop=– /jobs=– /about=– /news=–; expected 1000 per page)');
+  });
+
+  it('shows a wrong window with the counts that arrived and what the ledger expected', async () => {
+    const W = '2026-11-22T21:00:00.000Z';
+    const result = (page: string, count: number): Record<string, unknown> => ({ windowStart: W, page, count, windowEnd: '2026-11-22T21:00:15.000Z', latencyMs: 900 });
+    ledgerHolds(sent(W));
+    dynamodb.on(QueryCommand).resolves({ Items: [] });
+    dynamodb.on(QueryCommand, { TableName: 'audit-table', ExpressionAttributeValues: { ':w': W } }).resolves({
+      Items: [
+        ...['/index', '/shop', '/jobs', '/about', '/news'].map((page) => result(page, 1000)),
+        result('/help', 998),
+        { windowStart: W, page: '#window', verdict: 'wrong', reason: '/help: count 998, expected 1000' },
+      ],
+    });
+    const io = recordingIo();
+
+    const code = await audit({ target: awsTarget, json: false, sinceMs: parseDuration('1h'), clock: { now: () => now } }, io);
+
+    expect(code).toBe(1);
+    expect(io.text()).toContain(
+      `wrong      ${W}  /help: count 998, expected 1000  (counts /help=998 /index=1000 /shop=1000 /jobs=1000 /about=1000 /news=1000; expected 1000 per page)`,
+    );
+  });
+
+  it('takes a --since longer than the tables keep for a usage error (exit 2) that says how long a range may be, in user terms', async () => {
+    const io = recordingIo();
+
+    const run = audit({ target: awsTarget, json: false, sinceMs: parseDuration('8d'), clock: { now: () => now } }, io);
+
+    await expect(run).rejects.toThrow(UsageError);
+    await expect(run).rejects.toThrow(/ spans \d+ windows; at most 40320 \(7 days, what the tables keep\).* --since/);
+    await expect(run).rejects.not.toThrow(/queryAudit|fromMs|toMs/);
+    expect(dynamodb.calls()).toHaveLength(0);
   });
 
   it('parses durations', () => {

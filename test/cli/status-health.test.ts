@@ -10,7 +10,7 @@ import { metrics } from '../../cli/commands/metrics';
 import { status } from '../../cli/commands/status';
 import { stop } from '../../cli/commands/stop';
 import type { PlayTarget } from '../../cli/target';
-import { applicationsDir } from '../../local/control-plane/server';
+import { applicationsDir } from '../../local/control-plane/store';
 import { playgroundDirs, type PlaygroundDirs } from '../../local/paths';
 import type { StackRecord } from '../../local/stack-state';
 import { APP, awsTarget, detail, fakeClock, recordingIo, snap } from './support';

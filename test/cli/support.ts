@@ -1,6 +1,7 @@
 import type { ApplicationDetail, ApplicationStatus, SnapshotDetails } from '@aws-sdk/client-kinesis-analytics-v2';
 import type { Io } from '../../cli/io';
-import type { Clock, PlayTarget } from '../../cli/target';
+import type { PlayTarget } from '../../cli/target';
+import type { Clock } from '../../local/poll';
 
 /** An Io that keeps what a command printed. */
 export function recordingIo(): Io & { readonly lines: string[]; readonly errors: string[]; text(): string } {

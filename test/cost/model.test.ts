@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { BROKER_STORAGE, RETENTION_HOURS } from '../../infra/lib/constructs/msk-cluster';
 import {
   brokersNeeded,
   computeCosts,
   CostInputError,
+  flinkBilledSeconds,
+  flinkCharges,
   flinkKpus,
   kafkaVolumeGb,
   kinesisShards,
@@ -18,7 +21,8 @@ import { measureInputRecordBytes, measureOutputRecordBytes } from '../../cli/cos
 
 const table = loadPriceTable();
 
-// A load with round figures: 400 events/s of 65 bytes; 24 results a minute (0.4/s) of 100 bytes.
+// A load with round figures: 400 events/s of 65 bytes; 24 results a minute (0.4/s) of 100 bytes;
+// the stacks as infra/lib deploys them (topics kept 24 h, 20 GB broker volumes).
 const inputs: CostInputs = {
   eventsPerSecond: 400,
   recordBytes: 65,
@@ -26,6 +30,7 @@ const inputs: CostInputs = {
   region: 'us-east-1',
   parallelism: 1,
   parallelismPerKpu: 1,
+  stacks: { retentionHours: RETENTION_HOURS, brokerVolumeGb: BROKER_STORAGE.volumeGiB },
 };
 
 function byName(name: string): Configuration {
@@ -112,14 +117,28 @@ describe('line items from the price table (hand-checked)', () => {
     expect(item(c, 'custom metrics').monthlyUsd).toBeCloseTo(3, 6); // 10 × $0.30
   });
 
-  it('prices MSK provisioned brokers, storage for 7 days × replication 2, and the NAT gateway', () => {
+  it('prices MSK provisioned brokers, storage for the stacks’ 24 h × replication 2 on the deployed volumes, and the NAT gateway', () => {
     const c = byName('MSK provisioned + Managed Flink');
     // 2 × kafka.t3.small × 730 h × $0.0456 = $66.576
     expect(item(c, '2 × kafka.t3.small').monthlyUsd).toBeCloseTo(66.576, 6);
-    // 26,040 B/s × 604,800 s × 2 × 1.2 / 2 brokers / 2^30 = 17.6 → 18 GB each; 36 GB × $0.10 = $3.60
-    expect(item(c, '2 × 18 GB').monthlyUsd).toBeCloseTo(3.6, 6);
+    // 26,040 B/s × 86,400 s × 2 × 1.2 / 2 brokers / 2^30 = 2.5 → 3 GB each, less than the deployed
+    // 20 GB volume; 2 × 20 GB = 40 GB × $0.10 = $4.00 (7 days would have needed 18 GB each)
+    expect(RETENTION_HOURS).toBe(24);
+    expect(BROKER_STORAGE.volumeGiB).toBe(20);
+    expect(item(c, '2 × 20 GB (24 h × replication 2').quantity).toBe(40);
+    expect(item(c, '2 × 20 GB (24 h × replication 2').monthlyUsd).toBeCloseTo(4, 6);
     // 730 h × $0.045 = $32.85
     expect(item(c, '1 NAT gateway').monthlyUsd).toBeCloseTo(32.85, 6);
+  });
+
+  it('sizes MSK provisioned volumes for the retention the stacks set, not Kafka’s 7-day default', () => {
+    const busy = computeCosts(table, { ...inputs, eventsPerSecond: 100_000, parallelism: 10 }).find((x) => x.name.startsWith('MSK provisioned'))!;
+    // (100,000 × 65 + 0.4 × 100) = 6,500,040 B/s × 86,400 s × 2 × 1.2 / 4 brokers / 2^30 = 313.8 → 314 GB
+    // each (7 days: 2,197); 4 × 314 = 1,256 GB × $0.10 = $125.60
+    expect(item(busy, '4 × 314 GB (24 h × replication 2').monthlyUsd).toBeCloseTo(125.6, 6);
+    // and it follows the stacks' figure: 48 h doubles the volume
+    const twoDays = computeCosts(table, { ...inputs, eventsPerSecond: 100_000, parallelism: 10, stacks: { retentionHours: 48, brokerVolumeGb: 20 } })[2]!;
+    expect(item(twoDays, '4 × 628 GB (48 h').quantity).toBe(4 * 628);
   });
 
   it('prices MSK Serverless cluster, partitions, data in/out and storage', () => {
@@ -128,7 +147,7 @@ describe('line items from the price table (hand-checked)', () => {
     expect(item(c, '2 input + 2 output partitions').monthlyUsd).toBeCloseTo(4.38, 6); // 4 × 730 × $0.0015
     expect(item(c, 'data in').monthlyUsd).toBeCloseTo(6.3733, 3); // 63.7333 GB × $0.10
     expect(item(c, 'data out').monthlyUsd).toBeCloseTo(3.1867, 3); // 63.7333 GB × $0.05
-    expect(item(c, 'storage').monthlyUsd).toBeCloseTo(1.4667, 3); // 26,040 × 604,800 / 2^30 = 14.667 GB × $0.10
+    expect(item(c, 'storage: 24 h of writes').monthlyUsd).toBeCloseTo(0.20953, 5); // 26,040 × 86,400 / 2^30 = 2.0953 GB × $0.10
   });
 
   it('prices the self-managed footprint: 3 × t3.medium and gp3 volumes', () => {
@@ -208,5 +227,73 @@ describe('record sizes measured from the generator', () => {
 
   it('grows the output record with the count’s digits', () => {
     expect(measureOutputRecordBytes(400_000)).toBeGreaterThan(measureOutputRecordBytes(400));
+  });
+});
+
+describe('Managed Flink billing: the worked examples of the MSF developer guide ("Per second billing", us-east-1)', () => {
+  const prices = table.regions['us-east-1']!;
+  /** The page's usage reports round each charge up to the cent (0.023 → $0.03, 0.104 → $0.11). */
+  const billed = (usd: number): number => Math.ceil(Number((usd * 100).toFixed(6))) / 100;
+  const cents = (usd: number): number => Number(usd.toFixed(2));
+  /** … and their quantities up to the thousandth (0.2315 GB-months → 0.232). */
+  const reported = (quantity: number): number => Math.ceil(Number((quantity * 1000).toFixed(6))) / 1000;
+  /** The examples count GB-months over a 30-day month: 100 GB for 7.5 h is 1.042 GB-months. */
+  const thirtyDays = 30 * 24;
+  const minutes = (n: number): number => n * 60;
+
+  it('bills each run by the second, at least 10 minutes', () => {
+    expect(flinkBilledSeconds([minutes(20) + 10])).toBe(minutes(20) + 10); // 20 min 10 s is billed as such
+    expect(flinkBilledSeconds([minutes(5)])).toBe(minutes(10)); // 5 min is billed as the 10-minute minimum
+    expect(flinkBilledSeconds([minutes(10) + 0.2])).toBe(minutes(10) + 1); // whole seconds
+    expect(flinkBilledSeconds([])).toBe(0);
+  });
+
+  it('prices the price list figures the examples use: $0.11 per KPU-hour, $0.10 per GB-month of running storage, $0.023 of backups', () => {
+    expect(prices['flink.kpuHour'].usd).toBe(0.11);
+    expect(prices['flink.runningStorageGbMonth'].usd).toBe(0.1);
+    expect(prices['flink.durableBackupGbMonth'].usd).toBe(0.023);
+  });
+
+  it('streaming, 20 KPUs for a 30-day month, 1 GB of backups: every figure of the page, and the one it gets wrong', () => {
+    const bill = flinkCharges(prices, { kpus: 20, runSeconds: [thirtyDays * 3600], backupGbMonths: 1, hoursInMonth: thirtyDays });
+    // usage report: 15,120 KPU-hours (21 KPUs × 720 h), 1,000 GB-months of running storage, 1 GB-month of backups
+    expect(bill.jobKpuHours + bill.orchestrationKpuHours).toBe(15_120);
+    expect(bill.runningStorageGbMonths).toBe(1000);
+    expect(bill.backupGbMonths).toBe(1);
+    expect(billed(bill.runningStorageUsd)).toBe(100);
+    expect(billed(bill.backupUsd)).toBe(0.03);
+    // The page's "$1,584.00" is the job's 14,400 KPU-hours alone (20 × 720 × $0.11), and so its total
+    // "$1,684.03" = $1,584.00 + $100 + $0.03 …
+    expect(billed(bill.jobKpuHours * prices['flink.kpuHour'].usd)).toBe(1584);
+    expect(cents(billed(bill.jobKpuHours * prices['flink.kpuHour'].usd) + billed(bill.runningStorageUsd) + billed(bill.backupUsd))).toBe(1684.03);
+    // … while its own formula, (20 + 1) KPUs × 720 h × $0.11, and its usage report's 15,120 KPU-hours
+    // come to $1,663.20: the orchestration KPU's 720 h ($79.20) more, $1,763.23 in all.
+    expect(billed(bill.kpuUsd)).toBe(1663.2);
+    expect(cents(billed(bill.kpuUsd) + billed(bill.runningStorageUsd) + billed(bill.backupUsd))).toBe(1763.23);
+    expect(cents(bill.totalUsd)).toBe(1763.22); // unrounded: $1,663.20 + $100 + $0.023
+  });
+
+  it('batch, 2 KPUs for 15 minutes a day in a 30-day month, no backups: $2.48 + $0.11 = $2.59', () => {
+    const bill = flinkCharges(prices, { kpus: 2, runSeconds: Array.from({ length: 30 }, () => minutes(15)), backupGbMonths: 0, hoursInMonth: thirtyDays });
+    expect(bill.billedHours).toBe(7.5); // 450 minutes
+    expect(bill.jobKpuHours + bill.orchestrationKpuHours).toBe(22.5); // usage report: 22.5 KPU-hours
+    expect(reported(bill.runningStorageGbMonths)).toBe(1.042); // usage report: 1.042 GB-months
+    expect(billed(bill.kpuUsd)).toBe(2.48);
+    expect(billed(bill.runningStorageUsd)).toBe(0.11);
+    expect(billed(bill.backupUsd)).toBe(0);
+    expect(cents(billed(bill.kpuUsd) + billed(bill.runningStorageUsd))).toBe(2.59);
+  });
+
+  it('development, 4 KPUs started three times (30, 5 and 2 minutes), each run at least 10 minutes: $0.46 + $0.03 = $0.49', () => {
+    const bill = flinkCharges(prices, { kpus: 4, runSeconds: [minutes(30), minutes(5), minutes(2)], backupGbMonths: 0, hoursInMonth: thirtyDays });
+    expect(bill.billedHours * 60).toBeCloseTo(50, 9); // 30 + 10 + 10 minutes
+    expect(reported(bill.jobKpuHours + bill.orchestrationKpuHours)).toBe(4.167); // usage report: 4.167 KPU-hours
+    expect(reported(bill.runningStorageGbMonths)).toBe(0.232); // usage report: 0.232 GB-months
+    expect(billed(bill.kpuUsd)).toBe(0.46);
+    expect(billed(bill.runningStorageUsd)).toBe(0.03);
+    expect(cents(billed(bill.kpuUsd) + billed(bill.runningStorageUsd))).toBe(0.49);
+    // without the 10-minute minimum it would be 37 minutes: $0.34 + $0.02
+    const unminimised = (5 * 37 * prices['flink.kpuHour'].usd) / 60;
+    expect(billed(unminimised)).toBe(0.34);
   });
 });

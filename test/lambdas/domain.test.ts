@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseAuditorConfig, parseGeneratorConfig } from '../../lambdas/shared/config';
+import { generatorEnvironment, parseAuditorConfig, parseAuditSweepConfig, parseGeneratorConfig } from '../../lambdas/shared/config';
 import { ConfigError, MalformedRecordError } from '../../lambdas/shared/errors';
 import {
   parseClickEvent,
@@ -72,9 +72,27 @@ describe('event contracts', () => {
 });
 
 describe('configuration', () => {
-  const kinesis = { STREAMS: 'kinesis', INPUT_STREAM_NAME: 'input', LEDGER_TABLE_NAME: 'ledger' };
+  // Every variable the builders write (lambdas/shared/config.ts): the parser applies no default.
+  const kinesis = {
+    STREAMS: 'kinesis',
+    INPUT_STREAM_NAME: 'input',
+    LEDGER_TABLE_NAME: 'ledger',
+    EVENTS_PER_WINDOW: '1000',
+    WINDOWS_PER_INVOCATION: '4',
+    RATE_MODE: 'paced',
+  };
+  const kafka = {
+    STREAMS: 'kafka',
+    KAFKA_BOOTSTRAP_SERVERS: 'a:9092, b:9092',
+    KAFKA_AUTH: 'none',
+    INPUT_TOPIC: 'input',
+    LEDGER_TABLE_NAME: 'l',
+    EVENTS_PER_WINDOW: '1000',
+    WINDOWS_PER_INVOCATION: '4',
+    RATE_MODE: 'paced',
+  };
 
-  it('applies the defaults', () => {
+  it('reads the defaults the builder writes', () => {
     expect(parseGeneratorConfig(kinesis)).toEqual({
       target: { kind: 'kinesis', streamName: 'input' },
       ledgerTableName: 'ledger',
@@ -82,10 +100,25 @@ describe('configuration', () => {
       windowsPerInvocation: 4,
       rateMode: 'paced',
     });
-    expect(
-      parseGeneratorConfig({ STREAMS: 'kafka', KAFKA_BOOTSTRAP_SERVERS: 'a:9092, b:9092', LEDGER_TABLE_NAME: 'l' }).target,
-    ).toEqual({ kind: 'kafka', bootstrapServers: ['a:9092', 'b:9092'], topic: 'input', auth: 'none' });
-    expect(parseAuditorConfig({ AUDIT_TABLE_NAME: 'a', LEDGER_TABLE_NAME: 'l' }).gracePeriodSeconds).toBe(120);
+    expect(parseGeneratorConfig(generatorEnvironment(parseGeneratorConfig(kinesis)))).toEqual(parseGeneratorConfig(kinesis));
+    expect(parseGeneratorConfig(kafka).target).toEqual({ kind: 'kafka', bootstrapServers: ['a:9092', 'b:9092'], topic: 'input', auth: 'none' });
+    expect(parseAuditorConfig({ AUDIT_TABLE_NAME: 'a', LEDGER_TABLE_NAME: 'l', GRACE_PERIOD_SECONDS: '120' }).gracePeriodSeconds).toBe(120);
+  });
+
+  it.each([
+    [{ ...kinesis, EVENTS_PER_WINDOW: undefined, EVENT_PER_WINDOW: '250' }, 'EVENTS_PER_WINDOW'],
+    [{ ...kinesis, EVENTS_PER_WINDOW: ' ' }, 'EVENTS_PER_WINDOW'],
+    [{ ...kinesis, WINDOWS_PER_INVOCATION: undefined }, 'WINDOWS_PER_INVOCATION'],
+    [{ ...kinesis, RATE_MODE: undefined }, 'RATE_MODE'],
+    [{ ...kafka, KAFKA_AUTH: undefined }, 'KAFKA_AUTH'],
+    [{ ...kafka, INPUT_TOPIC: undefined }, 'INPUT_TOPIC'],
+  ])('applies no default: %o fails naming %s', (env, variable) => {
+    expect(() => parseGeneratorConfig(env)).toThrow(new RegExp(`^${variable}: .*required`));
+  });
+
+  it('applies no default grace period', () => {
+    expect(() => parseAuditorConfig({ AUDIT_TABLE_NAME: 'a', LEDGER_TABLE_NAME: 'l' })).toThrow(/^GRACE_PERIOD_SECONDS: .*required/);
+    expect(() => parseAuditSweepConfig({ AUDIT_TABLE_NAME: 'a', LEDGER_TABLE_NAME: 'l', GRACE_PERIOD_SECONDS: '' })).toThrow(/^GRACE_PERIOD_SECONDS: /);
   });
 
   it.each([

@@ -76,11 +76,14 @@ describe('generator and auditor against DynamoDB Local and a Kafka broker', () =
       POWERTOOLS_LOG_LEVEL: 'WARN',
       STREAMS: 'kafka',
       KAFKA_BOOTSTRAP_SERVERS: broker.bootstrapServers,
+      KAFKA_AUTH: 'none',
+      INPUT_TOPIC: 'input',
       LEDGER_TABLE_NAME: 'ledger',
       AUDIT_TABLE_NAME: 'audit',
       EVENTS_PER_WINDOW: String(EVENTS_PER_WINDOW),
       WINDOWS_PER_INVOCATION: '2',
       RATE_MODE: 'burst',
+      GRACE_PERIOD_SECONDS: '120',
     })) {
       vi.stubEnv(name, value);
     }

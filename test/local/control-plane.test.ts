@@ -23,8 +23,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startControlPlane, type ControlPlane, type FlinkEngine, type JobLaunch } from '../../local/control-plane';
+import type { FlinkEngine, JobLaunch } from '../../local/control-plane/engine';
 import type { ApplicationRecord } from '../../local/control-plane/model';
+import { startControlPlane, type ControlPlane } from '../../local/control-plane/server';
 import { playgroundDirs } from '../../local/paths';
 
 /** A Flink engine whose every call waits until the test releases it, and records what it was asked. */

@@ -14,18 +14,24 @@ import {
 import { copyFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicationsDir, ApplicationStore, startControlPlane, type ControlPlane } from '../../local/control-plane';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ensureJobJar } from '../../infra/lib/job-jar';
+import { startControlPlane, type ControlPlane } from '../../local/control-plane/server';
+import { applicationsDir, ApplicationStore } from '../../local/control-plane/store';
 import { startFlinkCluster, type FlinkCluster } from '../../local/flink/cluster';
 import { reservePorts } from '../../local/ports';
-import { jobJarPath, playgroundDirs, type PlaygroundDirs } from '../../local/paths';
+import { playgroundDirs, repoRoot, type PlaygroundDirs } from '../../local/paths';
 import { startKafka, type LocalKafka } from '../../local/services/kafka';
 import { TestHomes } from '../support/homes';
 
-const name = 'click-count';
 const minute = 60_000;
 const homes = new TestHomes();
 
+/**
+ * Each test creates its own application (a name of its own) and brings it to the state it needs
+ * through the API, so any one of them runs alone (`-t`) or in any order; a test's application is
+ * force-stopped after it, so the next one starts on an idle cluster.
+ */
 describe('the local control plane on a real Flink cluster and Kafka broker', () => {
   let home: string;
   let dirs: PlaygroundDirs;
@@ -34,15 +40,18 @@ describe('the local control plane on a real Flink cluster and Kafka broker', () 
   let plane: ControlPlane | undefined;
   let client: KinesisAnalyticsV2Client;
   let store: ApplicationStore;
+  let created = 0;
+  let current: string | undefined;
 
   beforeAll(() => homes.guard(async () => {
-    if (!existsSync(jobJarPath)) throw new Error(`${jobJarPath} is missing: build it with mvn -f job/pom.xml -B -q package -DskipTests`);
+    // the project's own build-when-stale step (as `cdk synth` and `playground up` use), not a jar another file built
+    const jobJar = ensureJobJar({ root: repoRoot }, (line) => console.log(line));
     home = homes.create('playground-e2e-');
     // a throw-away home, but the shared classpath cache, so Maven resolves once per machine
     dirs = { ...playgroundDirs(home), cache: playgroundDirs().cache };
     // a copy of the jar, so a rebuild of job/ while the test runs cannot hand Flink a half-written file
     const jarPath = path.join(home, 'click-count-job.jar');
-    copyFileSync(jobJarPath, jarPath);
+    copyFileSync(jobJar, jarPath);
     const [kafkaPort, restPort] = await reservePorts(2);
     const [broker, flink] = await Promise.allSettled([
       startKafka({
@@ -70,6 +79,17 @@ describe('the local control plane on a real Flink cluster and Kafka broker', () 
     store = new ApplicationStore(applicationsDir(dirs));
   }), 15 * minute);
 
+  afterEach(async () => {
+    const name = current;
+    current = undefined;
+    if (name === undefined || !client) return;
+    const status = await statusOf(name).catch(() => undefined);
+    if (status === undefined || status === 'READY') return;
+    if (status !== 'RUNNING') await reach(name, 'RUNNING').catch(() => undefined);
+    await client.send(new StopApplicationCommand({ ApplicationName: name, Force: true })).catch(() => undefined);
+    await reach(name, 'READY');
+  }, 5 * minute);
+
   afterAll(async () => {
     client?.destroy();
     await plane?.close().catch((error: unknown) => console.error(error));
@@ -78,15 +98,15 @@ describe('the local control plane on a real Flink cluster and Kafka broker', () 
     homes.release();
   }, 5 * minute);
 
-  async function statusOf(): Promise<ApplicationStatus | undefined> {
+  async function statusOf(name: string): Promise<ApplicationStatus | undefined> {
     return (await client.send(new DescribeApplicationCommand({ ApplicationName: name }))).ApplicationDetail?.ApplicationStatus;
   }
 
   /** Waits for the application to reach `wanted`, failing early with the recorded failure when it lands elsewhere. */
-  async function reach(wanted: ApplicationStatus, timeoutMs = 5 * minute): Promise<void> {
+  async function reach(name: string, wanted: ApplicationStatus, timeoutMs = 5 * minute): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const status = await statusOf();
+      const status = await statusOf(name);
       if (status === wanted) return;
       const failure = store.get(name)?.lastFailure;
       if ((status === 'READY' || status === 'RUNNING') && failure && failure.at > Date.now() - 60_000) {
@@ -97,7 +117,7 @@ describe('the local control plane on a real Flink cluster and Kafka broker', () 
     }
   }
 
-  async function snapshotReady(snapshotName: string): Promise<void> {
+  async function snapshotReady(name: string, snapshotName: string): Promise<void> {
     await expect
       .poll(
         async () =>
@@ -108,9 +128,12 @@ describe('the local control plane on a real Flink cluster and Kafka broker', () 
       .toBe('READY');
   }
 
-  const jobId = (): string => store.get(name)?.jobId as string;
+  const jobId = (name: string): string => store.get(name)?.jobId as string;
 
-  it('creates the application and runs its job on Kafka with the configured checkpoint interval', async () => {
+  /** Creates a new application of this test (parallelism 1, checkpoints every 5 s) and returns its name. */
+  async function createApplication(): Promise<string> {
+    const name = `click-count-${++created}`;
+    current = name;
     await client.send(
       new CreateApplicationCommand({
         ApplicationName: name,
@@ -124,7 +147,8 @@ describe('the local control plane on a real Flink cluster and Kafka broker', () 
           EnvironmentProperties: {
             PropertyGroups: [
               { PropertyGroupId: 'ClickCountJob', PropertyMap: { streams: 'kafka' } },
-              { PropertyGroupId: 'Kafka', PropertyMap: { 'bootstrap.servers': kafka?.bootstrapServers ?? '' } },
+              // a transactional id prefix per application, as on a cluster shared by several
+              { PropertyGroupId: 'Kafka', PropertyMap: { 'bootstrap.servers': kafka?.bootstrapServers ?? '', 'transactional.id.prefix': name } },
             ],
           },
           FlinkApplicationConfiguration: {
@@ -134,6 +158,29 @@ describe('the local control plane on a real Flink cluster and Kafka broker', () 
         },
       }),
     );
+    return name;
+  }
+
+  /** A new application of this test, RUNNING its job (started without a snapshot). */
+  async function runningApplication(): Promise<string> {
+    const name = await createApplication();
+    await client.send(
+      new StartApplicationCommand({
+        ApplicationName: name,
+        RunConfiguration: { ApplicationRestoreConfiguration: { ApplicationRestoreType: 'SKIP_RESTORE_FROM_SNAPSHOT' } },
+      }),
+    );
+    await reach(name, 'RUNNING');
+    return name;
+  }
+
+  async function takeSnapshot(name: string, snapshotName: string): Promise<void> {
+    await client.send(new CreateApplicationSnapshotCommand({ ApplicationName: name, SnapshotName: snapshotName }));
+    await snapshotReady(name, snapshotName);
+  }
+
+  it('creates the application and runs its job on Kafka with the configured checkpoint interval', async () => {
+    const name = await createApplication();
 
     await client.send(
       new StartApplicationCommand({
@@ -141,70 +188,91 @@ describe('the local control plane on a real Flink cluster and Kafka broker', () 
         RunConfiguration: { ApplicationRestoreConfiguration: { ApplicationRestoreType: 'SKIP_RESTORE_FROM_SNAPSHOT' } },
       }),
     );
-    expect(await statusOf()).toBe('STARTING');
-    await reach('RUNNING');
+    expect(await statusOf(name)).toBe('STARTING');
+    await reach(name, 'RUNNING');
 
-    const job = await cluster!.rest.job(jobId());
+    const job = await cluster!.rest.job(jobId(name));
     expect(job.state).toBe('RUNNING');
     expect(job.vertices.every((vertex) => vertex.parallelism === 1)).toBe(true);
-    expect((await cluster!.rest.checkpointConfig(jobId())).interval).toBe(5_000);
+    expect((await cluster!.rest.checkpointConfig(jobId(name))).interval).toBe(5_000);
     expect(cluster!.taskManagers().filter((tm) => tm.alive)).toHaveLength(1);
     await expect(client.send(new StartApplicationCommand({ ApplicationName: name }))).rejects.toBeInstanceOf(ResourceInUseException);
   }, 10 * minute);
 
   it('takes a snapshot as a Flink savepoint and lists it', async () => {
+    const name = await runningApplication();
+
     await client.send(new CreateApplicationSnapshotCommand({ ApplicationName: name, SnapshotName: 'first' }));
-    await snapshotReady('first');
+    await snapshotReady(name, 'first');
 
     const listed = await client.send(new ListApplicationSnapshotsCommand({ ApplicationName: name }));
     expect(listed.SnapshotSummaries?.map((s) => s.SnapshotName)).toEqual(['first']);
     const location = store.get(name)?.snapshots[0].location as string;
     expect(existsSync(path.join(fileURLToPath(location), '_metadata'))).toBe(true);
-  }, 5 * minute);
+  }, 10 * minute);
 
-  it('stops with a snapshot, then refuses snapshots and stops while READY', async () => {
-    const runningJob = jobId();
+  it('stops with a snapshot (after those taken before), then refuses snapshots and stops while READY', async () => {
+    const name = await runningApplication();
+    await takeSnapshot(name, 'first');
+    const runningJob = jobId(name);
 
     await client.send(new StopApplicationCommand({ ApplicationName: name }));
-    await reach('READY');
+    await reach(name, 'READY');
 
     expect((await cluster!.rest.job(runningJob)).state).toBe('FINISHED');
     const snapshots = (await client.send(new ListApplicationSnapshotsCommand({ ApplicationName: name }))).SnapshotSummaries ?? [];
     expect(snapshots).toHaveLength(2);
+    expect(snapshots[0]).toMatchObject({ SnapshotName: 'first' });
     expect(snapshots[1]).toMatchObject({ SnapshotStatus: 'READY' });
+    expect(store.get(name)?.snapshots[1].automatic).toBe(true);
     await expect(
       client.send(new CreateApplicationSnapshotCommand({ ApplicationName: name, SnapshotName: 'too-late' })),
     ).rejects.toBeInstanceOf(ResourceInUseException);
     await expect(client.send(new StopApplicationCommand({ ApplicationName: name }))).rejects.toBeInstanceOf(ResourceInUseException);
-  }, 5 * minute);
+  }, 10 * minute);
 
   it('starts from a named snapshot (RESTORE_FROM_CUSTOM_SNAPSHOT)', async () => {
+    const name = await runningApplication();
+    await takeSnapshot(name, 'first');
+    await client.send(new StopApplicationCommand({ ApplicationName: name }));
+    await reach(name, 'READY');
+    // the stop took a later snapshot: restoring 'first' must not pick the latest
+    expect(store.get(name)?.snapshots.at(-1)?.name).not.toBe('first');
+
     await client.send(
       new StartApplicationCommand({
         ApplicationName: name,
         RunConfiguration: { ApplicationRestoreConfiguration: { ApplicationRestoreType: 'RESTORE_FROM_CUSTOM_SNAPSHOT', SnapshotName: 'first' } },
       }),
     );
-    await reach('RUNNING');
+    await reach(name, 'RUNNING');
 
-    const restored = (await cluster!.rest.checkpoints(jobId())).latest.restored;
+    const restored = (await cluster!.rest.checkpoints(jobId(name))).latest.restored;
     expect(restored?.external_path).toBe(store.get(name)?.snapshots.find((s) => s.name === 'first')?.location);
   }, 10 * minute);
 
   it('force-stops without a snapshot and restarts from the latest snapshot', async () => {
+    const name = await runningApplication();
+    await takeSnapshot(name, 'first');
+    await client.send(new StopApplicationCommand({ ApplicationName: name }));
+    await reach(name, 'READY');
+    await client.send(new StartApplicationCommand({ ApplicationName: name }));
+    await reach(name, 'RUNNING');
+
     await client.send(new StopApplicationCommand({ ApplicationName: name, Force: true }));
-    await reach('READY');
+    await reach(name, 'READY');
     expect((await client.send(new ListApplicationSnapshotsCommand({ ApplicationName: name }))).SnapshotSummaries).toHaveLength(2);
 
     await client.send(new StartApplicationCommand({ ApplicationName: name }));
-    await reach('RUNNING');
+    await reach(name, 'RUNNING');
 
     const latest = store.get(name)?.snapshots.at(-1);
     expect(latest?.automatic).toBe(true);
-    expect((await cluster!.rest.checkpoints(jobId())).latest.restored?.external_path).toBe(latest?.location);
+    expect((await cluster!.rest.checkpoints(jobId(name))).latest.restored?.external_path).toBe(latest?.location);
   }, 10 * minute);
 
   it('rescales a running application to parallelism 2 on two TaskManagers', async () => {
+    const name = await runningApplication();
     const before = (await client.send(new DescribeApplicationCommand({ ApplicationName: name }))).ApplicationDetail;
 
     await client.send(
@@ -218,17 +286,17 @@ describe('the local control plane on a real Flink cluster and Kafka broker', () 
         },
       }),
     );
-    expect(await statusOf()).toBe('UPDATING');
-    await reach('RUNNING');
+    expect(await statusOf(name)).toBe('UPDATING');
+    await reach(name, 'RUNNING');
 
-    const job = await cluster!.rest.job(jobId());
+    const job = await cluster!.rest.job(jobId(name));
     expect(Math.max(...job.vertices.map((vertex) => vertex.parallelism))).toBe(2);
     expect(cluster!.taskManagers().filter((tm) => tm.alive)).toHaveLength(2);
-    expect((await cluster!.rest.checkpoints(jobId())).latest.restored?.is_savepoint).toBe(true);
+    expect((await cluster!.rest.checkpoints(jobId(name))).latest.restored?.is_savepoint).toBe(true);
     const after = (await client.send(new DescribeApplicationCommand({ ApplicationName: name }))).ApplicationDetail;
     expect(after?.ApplicationVersionId).toBe((before?.ApplicationVersionId ?? 0) + 1);
 
     await client.send(new StopApplicationCommand({ ApplicationName: name, Force: true }));
-    await reach('READY');
+    await reach(name, 'READY');
   }, 10 * minute);
 });

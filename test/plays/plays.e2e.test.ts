@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UpReport } from '../../cli/commands/up';
 import { WINDOW_MS } from '../../lambdas/shared/windows';
-import { applicationsDir, ApplicationStore } from '../../local/control-plane';
+import { applicationsDir, ApplicationStore } from '../../local/control-plane/store';
 import type { FlinkRestClient } from '../../local/flink/rest';
 import type { StackRecord } from '../../local/stack-state';
 import { TestHomes } from '../support/homes';
@@ -159,10 +159,17 @@ describe('the plays on the local stack', () => {
   }, 8 * minute);
 
   it('metrics reports MSF names from the Flink REST API', async () => {
+    const { jid } = await runningJob();
+
     const result = await play(['metrics', '--json', 'uptime', 'fullRestarts', 'lastCheckpointSize', 'KPUs']);
+
     const { metrics } = JSON.parse(result.stdout) as { metrics: Record<string, number | null> };
+    expect(Object.keys(metrics).sort()).toEqual(['KPUs', 'fullRestarts', 'lastCheckpointSize', 'uptime']);
     expect(metrics.uptime).toBeGreaterThan(0);
     expect(metrics.KPUs).toBe(1);
     expect(metrics.lastCheckpointSize).toBeGreaterThan(0);
+    // MSF's fullRestarts is Flink's numRestarts of the running job: a count, not null
+    expect(metrics.fullRestarts).toSatisfy((value: unknown) => Number.isInteger(value) && (value as number) >= 0);
+    expect(metrics.fullRestarts).toBe(await restarts(jid));
   });
 });

@@ -1,5 +1,5 @@
 import { LOCAL_ESM_BUNDLING } from '../bundling';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -13,7 +13,16 @@ import { acknowledge, MANAGED_POLICY } from '../nag';
 import { join } from 'node:path';
 import { KAFKA_GROUPS, KAFKA_TOPICS, type PlaygroundStreams } from '../streams';
 
-import { METRICS_NAMESPACE, SERVICE_NAMES } from '../../../lambdas/shared/observability';
+import {
+  AUDITOR_DEFAULTS,
+  auditorEnvironment,
+  auditSweepEnvironment,
+  GENERATOR_DEFAULTS,
+  generatorEnvironment,
+  withoutRuntimeVariables,
+  type AuditorConfig,
+  type GeneratorConfig,
+} from '../../../lambdas/shared/config';
 
 export interface PlaygroundFunctionsProps {
   /** The repository root (handlers under `lambdas/`, `package-lock.json`). */
@@ -21,14 +30,50 @@ export interface PlaygroundFunctionsProps {
   readonly streams: PlaygroundStreams;
   readonly ledger: dynamodb.ITable;
   readonly audit: dynamodb.ITable;
-  /** @default 1000 */
+  /** @default GENERATOR_DEFAULTS.eventsPerWindow (1000) */
   readonly eventsPerWindow?: number;
   /** Whether the generator's schedule is enabled. @default true */
   readonly generatorEnabled?: boolean;
-  /** @default 4 */
+  /** @default GENERATOR_DEFAULTS.windowsPerInvocation (4) */
   readonly windowsPerInvocation?: number;
-  /** @default 120 */
+  /** @default AUDITOR_DEFAULTS.gracePeriodSeconds (120) */
   readonly gracePeriodSeconds?: number;
+}
+
+/** The deployed functions' configurations, from which their environments are built. */
+export interface DeployedFunctionConfigs {
+  readonly generator: GeneratorConfig;
+  /** The auditor's and the audit sweep's. */
+  readonly auditor: AuditorConfig;
+}
+
+/**
+ * What the deployed generator, auditor and sweep are configured with: the names of the deployed
+ * streams and tables (tokens until deploy), the brokers with IAM auth in the function's region on
+ * MSK, and the props' settings or the functions' defaults.
+ */
+export function deployedFunctionConfigs(
+  region: string,
+  props: Pick<PlaygroundFunctionsProps, 'streams' | 'ledger' | 'audit' | 'eventsPerWindow' | 'windowsPerInvocation' | 'gracePeriodSeconds'>,
+): DeployedFunctionConfigs {
+  const { streams } = props;
+  return {
+    generator: {
+      target:
+        streams.kind === 'kinesis'
+          ? { kind: 'kinesis', streamName: streams.input.streamName }
+          : { kind: 'kafka', bootstrapServers: [streams.cluster.bootstrapBrokers], topic: KAFKA_TOPICS.input, auth: 'iam', region },
+      ledgerTableName: props.ledger.tableName,
+      eventsPerWindow: props.eventsPerWindow ?? GENERATOR_DEFAULTS.eventsPerWindow,
+      windowsPerInvocation: props.windowsPerInvocation ?? GENERATOR_DEFAULTS.windowsPerInvocation,
+      rateMode: GENERATOR_DEFAULTS.rateMode,
+    },
+    auditor: {
+      auditTableName: props.audit.tableName,
+      ledgerTableName: props.ledger.tableName,
+      gracePeriodSeconds: props.gracePeriodSeconds ?? AUDITOR_DEFAULTS.gracePeriodSeconds,
+    },
+  };
 }
 
 /**
@@ -44,34 +89,14 @@ export class PlaygroundFunctions extends Construct {
 
   constructor(scope: Construct, id: string, props: PlaygroundFunctionsProps) {
     super(scope, id);
-    const eventsPerWindow = props.eventsPerWindow ?? 1000;
-    const windowsPerInvocation = props.windowsPerInvocation ?? 4;
-    if (!Number.isInteger(eventsPerWindow) || eventsPerWindow < 1) throw new Error(`eventsPerWindow must be a positive integer, got ${eventsPerWindow}`);
-    if (!Number.isInteger(windowsPerInvocation) || windowsPerInvocation < 1) {
-      throw new Error(`windowsPerInvocation must be a positive integer, got ${windowsPerInvocation}`);
-    }
     const { streams } = props;
     const msk = streams.kind === 'msk' ? streams.cluster : undefined;
-
-    const auditEnv = {
-      AUDIT_TABLE_NAME: props.audit.tableName,
-      LEDGER_TABLE_NAME: props.ledger.tableName,
-      GRACE_PERIOD_SECONDS: String(props.gracePeriodSeconds ?? 120),
-      POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.auditor,
-      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-    };
-    const generatorEnv: Record<string, string> = {
-      STREAMS: streams.kind === 'kinesis' ? 'kinesis' : 'kafka',
-      LEDGER_TABLE_NAME: props.ledger.tableName,
-      EVENTS_PER_WINDOW: String(eventsPerWindow),
-      WINDOWS_PER_INVOCATION: String(windowsPerInvocation),
-      RATE_MODE: 'paced',
-      POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.generator,
-      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-      ...(streams.kind === 'kinesis'
-        ? { INPUT_STREAM_NAME: streams.input.streamName }
-        : { KAFKA_BOOTSTRAP_SERVERS: streams.cluster.bootstrapBrokers, INPUT_TOPIC: KAFKA_TOPICS.input, KAFKA_AUTH: 'iam' }),
-    };
+    const functionConfigs = deployedFunctionConfigs(Stack.of(this).region, props);
+    const { windowsPerInvocation } = functionConfigs.generator;
+    // The builders validate the values (a ConfigError names the variable) before anything is created.
+    const generatorEnv = withoutRuntimeVariables(generatorEnvironment(functionConfigs.generator));
+    const auditorEnv = auditorEnvironment(functionConfigs.auditor);
+    const sweepEnv = auditSweepEnvironment(functionConfigs.auditor);
 
     // The generator paces whole windows in real time: `windowsPerInvocation` × 15 s plus headroom.
     this.generator = this.function('Generator', props.root, 'generator.ts', {
@@ -82,12 +107,12 @@ export class PlaygroundFunctions extends Construct {
       vpcSubnets: msk ? { subnets: msk.subnets.subnets } : undefined,
     });
     this.auditor = this.function('Auditor', props.root, 'auditor.ts', {
-      environment: auditEnv,
+      environment: auditorEnv,
       timeout: Duration.seconds(60),
       memorySize: 256,
     });
     this.sweep = this.function('AuditSweep', props.root, 'audit-sweep.ts', {
-      environment: auditEnv,
+      environment: sweepEnv,
       timeout: Duration.seconds(60),
       memorySize: 256,
     });

@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import { FlinkApplication } from '../constructs/flink-application';
 import { acknowledgeAwsCustomResourceProvider } from '../nag';
 import { StartApplication } from '../constructs/start-application';
-import { jobPropertyGroups } from '../job-properties';
+import { deployedJobStreams, jobPropertyGroups } from '../job-properties';
 import { KAFKA_GROUPS, KAFKA_TOPICS, type PlaygroundStreams } from '../streams';
 
 export interface ApplicationStackProps extends StackProps {
@@ -32,7 +32,7 @@ export class ApplicationStack extends Stack {
     const msk = streams.kind === 'msk' ? streams.cluster : undefined;
     this.application = new FlinkApplication(this, 'ClickCountJob', {
       jarPath: props.jarPath,
-      propertyGroups: jobPropertyGroups(streams, this.region),
+      propertyGroups: jobPropertyGroups(deployedJobStreams(streams, this.region)),
       parallelism: props.parallelism,
       parallelismPerKpu: props.parallelismPerKpu,
       autoScaling: props.autoScaling,

@@ -10,7 +10,7 @@ export interface FunctionsStackProps extends StackProps {
   readonly streams: PlaygroundStreams;
   readonly ledger: dynamodb.ITable;
   readonly audit: dynamodb.ITable;
-  /** @default 1000 */
+  /** @default GENERATOR_DEFAULTS.eventsPerWindow (1000) */
   readonly eventsPerWindow?: number;
   /** @default true */
   readonly generatorEnabled?: boolean;

@@ -17,6 +17,10 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * record's payload as a UTF-8 string; positions are checkpointed per shard, so it is exactly-once
  * with Flink checkpoints.
  *
+ * <p>It exists because the official {@code flink-connector-aws-kinesis-streams} 6.0.x-2.0 is not
+ * served by the Maven registry this project builds from; its state is not the official source's, so a
+ * savepoint does not carry over to it (see {@code package-info.java}).
+ *
  * <p>Limitation: after a reshard, parent and child shards may be read concurrently (no
  * parent-before-child ordering).
  */
