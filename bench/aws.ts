@@ -37,7 +37,7 @@ interface FigureSpec {
 }
 
 /** The job's figures: MSF's CloudWatch metrics at the application level (the dashboard's, infra/lib/constructs/playground-dashboard.ts). */
-export function jobFigures(application: string, streams: string | undefined): FigureSpec[] {
+function jobFigures(application: string, streams: string | undefined): FigureSpec[] {
   const app = (key: string, metric: string, stat: string): FigureSpec => ({ key, namespace: 'AWS/KinesisAnalytics', metric, dimensions: { Application: application }, stat });
   return [
     app('recordsInPerSecondAverage', 'numRecordsInPerSecond', 'Average'),
@@ -60,7 +60,7 @@ export function jobFigures(application: string, streams: string | undefined): Fi
 }
 
 /** The auditor's and the generator's EMF metrics (namespace ManagedFlinkPlayground, dimension service). */
-export function functionFigures(): FigureSpec[] {
+function functionFigures(): FigureSpec[] {
   const auditor = (key: string, metric: string, stat: string): FigureSpec => ({ key, namespace: METRICS_NAMESPACE, metric, dimensions: { service: SERVICE_NAMES.auditor }, stat });
   return [
     auditor('latencyP50', 'EndToEndLatency', 'p50'),
@@ -90,7 +90,7 @@ function combine(stat: string, values: readonly number[]): number | null {
 }
 
 /** Reads every figure with GetMetricData, one period over the whole range (pages followed). */
-export async function readFigures(
+async function readFigures(
   client: CloudWatchClient,
   specs: readonly FigureSpec[],
   period: { fromMs: number; toMs: number },
@@ -123,7 +123,7 @@ export async function readFigures(
 }
 
 /** Figures of the local benchmark that cannot be taken on AWS, and why. */
-export const NOT_MEASURED_ON_AWS = [
+const NOT_MEASURED_ON_AWS = [
   'catch-up throughput beside the broker alone: needs a prepared backlog and a consumer next to the broker; the job\'s sustained rates at the generator\'s load are reported instead',
   'TaskManager kill: Managed Flink runs the TaskManagers; --operations injects a failure with the job\'s control record instead',
   '`playground up` duration: on AWS that is `cdk deploy` (about 20–30 minutes, mostly the application and, with MSK, the cluster)',

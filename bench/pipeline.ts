@@ -31,7 +31,7 @@ export interface AuditSource {
 }
 
 /** The local stack's DynamoDB Local and audit table. */
-export function localAuditSource(record: StackRecord): AuditSource {
+function localAuditSource(record: StackRecord): AuditSource {
   return { client: { endpoint: record.endpoints.dynamodb, region: record.region, credentials: LOCAL_CREDENTIALS }, auditTable: record.tables.audit };
 }
 
@@ -39,7 +39,7 @@ export function localAuditSource(record: StackRecord): AuditSource {
  * Every result recorded for the windows starting in `[fromMs, toMs)`: one Query per window (window
  * starts are deterministic), as the audit query does — no Scan, so it costs the same on AWS.
  */
-export async function arrivalsSince(source: AuditSource, fromMs: number, toMs: number = Date.now() + WINDOW_MS): Promise<Arrival[]> {
+async function arrivalsSince(source: AuditSource, fromMs: number, toMs: number = Date.now() + WINDOW_MS): Promise<Arrival[]> {
   const doc = createDocumentClient(source.client);
   try {
     const perWindow = await mapConcurrently(windowStartsIn(fromMs, toMs), WINDOW_READ_CONCURRENCY, (start) =>

@@ -25,7 +25,7 @@ export class BenchStepError extends Error {
 }
 
 /** Runs `playground ARGS` (bin/playground.js) and resolves with its exit code and output. */
-export function playground(
+function playground(
   args: readonly string[],
   onLine: (line: string) => void = () => {},
   timeoutMs = 600_000,

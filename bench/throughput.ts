@@ -20,8 +20,8 @@ import { pollFor } from './wait';
 
 const run = promisify(execFile);
 
-export const BENCH_APPLICATION = 'click-count-bench';
-export const BENCH_TOPICS = { input: 'bench-input', output: 'bench-output', partitions: 2 } as const;
+const BENCH_APPLICATION = 'click-count-bench';
+const BENCH_TOPICS = { input: 'bench-input', output: 'bench-output', partitions: 2 } as const;
 const EVENTS_PER_WINDOW = GENERATOR_DEFAULTS.eventsPerWindow;
 const PAGES = 6;
 

@@ -15,7 +15,7 @@ export interface ChaosOptions {
   readonly keep: boolean;
 }
 
-export const CHAOS_DEFAULTS = { minutes: 10, streams: 'kafka' } as const;
+const CHAOS_DEFAULTS = { minutes: 10, streams: 'kafka' } as const;
 
 const kindLines = SELECTABLE_FAULTS.map((k) => `                      ${k.padEnd(15)} ${FAULTS[k].what}`).join('\n');
 const groupLines = Object.entries(FAULT_GROUPS)

@@ -20,7 +20,7 @@ import { ChaosStepError, startChaosStack, type ChaosStack } from './stack';
 const WINDOW_MS = 15_000;
 const MINUTE = 60_000;
 /** Windows ending up to this long after the last fault are judged too (its recovery shows in them). */
-export const SETTLE_MARGIN_MS = 45_000;
+const SETTLE_MARGIN_MS = 45_000;
 /** The auditor's grace period on the local stack (GRACE_PERIOD_SECONDS default) before missing / incomplete. */
 const LOCAL_GRACE_MS = 120_000;
 

@@ -25,7 +25,7 @@ export interface ErrorContext {
 }
 
 /** What to do about each kinesisanalyticsv2 error, by the exception's name. */
-export const advice: Readonly<Record<string, string>> = {
+const advice: Readonly<Record<string, string>> = {
   ResourceInUseException: "the application is busy or in the wrong state for this; check 'playground status' and retry once it is RUNNING or READY",
   ConcurrentModificationException: 'someone else changed the application at the same time (its version moved); run the command again',
   LimitExceededException: 'a limit was reached; lower the parallelism, delete old snapshots, or ask for a quota increase (Service Quotas → Managed Service for Apache Flink)',

@@ -49,7 +49,7 @@ export interface OperationOptions extends WaitOptions {
   readonly lastFailure?: () => RecordedFailure | undefined;
 }
 
-export const DEFAULT_TIMEOUT_MS = 600_000;
+const DEFAULT_TIMEOUT_MS = 600_000;
 
 export function msfClient(target: Pick<PlayTarget, 'msf'>): KinesisAnalyticsV2Client {
   const options: ClientOptions = target.msf;
@@ -186,7 +186,7 @@ export async function waitForStatus(
 }
 
 /** Polls DescribeApplicationSnapshot until the snapshot is READY; fails at once when it FAILED. */
-export async function waitForSnapshot(
+async function waitForSnapshot(
   client: KinesisAnalyticsV2Client,
   app: string,
   name: string,

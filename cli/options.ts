@@ -12,7 +12,7 @@ export function intIn(min: number, max: number): (value: string) => number {
 }
 
 /** A commander argument parser that accepts only the given words. */
-export function oneOf<T extends string>(...allowed: readonly T[]): (value: string) => T {
+function oneOf<T extends string>(...allowed: readonly T[]): (value: string) => T {
   return (value) => {
     const found = allowed.find((word) => word === value);
     if (found === undefined) throw new InvalidArgumentError(`expected one of ${allowed.join(', ')}, got '${value}'`);

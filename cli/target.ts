@@ -13,7 +13,7 @@ import { defineOptions, type OptionBuilder } from './options';
 export type TargetKind = 'local' | 'aws';
 
 /** The stack names whose outputs `cdk deploy --outputs-file` writes (infra/lib/stack-names.ts). */
-export const CDK_STACKS = STACK_NAME_LIST;
+const CDK_STACKS = STACK_NAME_LIST;
 
 /** The flags every play accepts to choose where it acts. */
 export interface TargetFlags {
@@ -135,7 +135,7 @@ export function resolveTarget(flags: TargetFlags): PlayTarget {
 }
 
 /** What `--home` accepts, in every command that has it (the rule is resolveHome in local/paths.ts). */
-export const HOME_HELP = "the local playground's checkout, or its home directory (default: .playground of the checkout the current directory is in)";
+const HOME_HELP = "the local playground's checkout, or its home directory (default: .playground of the checkout the current directory is in)";
 
 /** Declares `--target`, `--home`, `--app` and `--outputs`: every play's first options. */
 export function targetOptions(o: OptionBuilder): TargetFlags {

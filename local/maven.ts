@@ -9,7 +9,7 @@ import { repoRoot } from './paths';
 const run = promisify(execFile);
 
 /** The folder of the small poms that describe each local runtime (flink, kafka, dynamodb-local). */
-export const pomsDir: string = path.join(repoRoot, 'local', 'poms');
+const pomsDir: string = path.join(repoRoot, 'local', 'poms');
 
 export interface ResolveOptions {
   /** Where resolved classpaths are cached (one file per pom content). */

@@ -26,7 +26,7 @@ function readPackageInfo(dir: string): PackageInfo | undefined {
 export const packageInfo: PackageInfo = readPackageInfo(repoRoot) ?? { name: 'managed-flink-playground', version: '0.0.0' };
 
 /** The folder of a checkout where the local stack lives unless `--home` says otherwise. */
-export const HOME_DIR_NAME = '.playground';
+const HOME_DIR_NAME = '.playground';
 
 /** True when `dir` is the root of a checkout of this repository (its package.json names this package). */
 export function isCheckout(dir: string): boolean {

@@ -62,7 +62,7 @@ export interface StackRecord {
   readonly logsDir: string;
 }
 
-export function stackRecordFile(dirs: PlaygroundDirs): string {
+function stackRecordFile(dirs: PlaygroundDirs): string {
   return path.join(dirs.state, 'stack.json');
 }
 

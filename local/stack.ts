@@ -54,7 +54,7 @@ export interface StackStartOptions {
 const SERVICE_RESTART_MS = 1_000;
 
 /** The one environment of every process of the stack: AWS SDK clients (the job's, the hosts') talk to the emulators. */
-export function stackEnvironment(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+function stackEnvironment(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...base,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -315,7 +315,7 @@ const LOCAL_SCHEDULE_MS = 15_000;
 const LOCAL_SWEEP_MS = 30_000;
 
 /** What the local generator and auditor (with the sweep: one host) are configured with. */
-export function localFunctionConfigs(
+function localFunctionConfigs(
   options: Pick<StackOptions, 'streams' | 'eventsPerWindow'>,
   streams: Pick<StreamEndpoints, 'kafka'>,
 ): { readonly generator: GeneratorConfig; readonly auditor: AuditorConfig } {
@@ -351,7 +351,7 @@ export function localFunctionEnvironments(
 }
 
 /** The local streams as the job sees them: the broker without auth, or kinesis-mock as an emulator. */
-export function localJobStreams(options: Pick<StackOptions, 'streams'>, streams: StreamEndpoints): JobStreams {
+function localJobStreams(options: Pick<StackOptions, 'streams'>, streams: StreamEndpoints): JobStreams {
   return options.streams === 'kafka'
     ? { kind: 'kafka', bootstrapServers: streams.kafka ?? '', auth: 'none', topics: { input: LOCAL_NAMES.input, output: LOCAL_NAMES.output } }
     : {

@@ -29,14 +29,14 @@ export function parseDuration(value: string): number {
 const DEFAULT_AWS_SINCE_MS = 3_600_000;
 
 /** What `incomplete` means, wherever the audit is printed. */
-export const INCOMPLETE_NOTE = 'the generator stopped mid-window; not checked';
+const INCOMPLETE_NOTE = 'the generator stopped mid-window; not checked';
 
 /**
  * The readable summary: the windows by verdict, then every wrong, missing or incomplete window with
  * the counts that arrived per page and what the ledger expected. Incomplete windows
  * (the generator never marked them sent) are reported but do not fail the audit.
  */
-export function renderAudit(report: UpReport, application: string): string[] {
+function renderAudit(report: UpReport, application: string): string[] {
   const { windows, latencyMs } = report;
   const lines = [
     `audit of ${application}: windows starting ${report.startedAt} … ${report.finishedAt}`,
@@ -72,7 +72,7 @@ export function renderAudit(report: UpReport, application: string): string[] {
 }
 
 /** The exit code of an audit: 1 if any window is wrong or missing (incomplete ones do not count). */
-export function auditExitCode(summary: Pick<AuditSummary, 'windows'>): number {
+function auditExitCode(summary: Pick<AuditSummary, 'windows'>): number {
   return summary.windows.wrong === 0 && summary.windows.missing === 0 ? 0 : 1;
 }
 

@@ -10,8 +10,8 @@ import { UsageError, type Io } from '../io';
 import type { RegisterCommand } from './register';
 
 /** Kinesis' largest record (data blob + partition key): 1 MiB. */
-export const MAX_RECORD_BYTES = 1024 * 1024;
-export const MAX_EVENTS_PER_SECOND = 10_000_000;
+const MAX_RECORD_BYTES = 1024 * 1024;
+const MAX_EVENTS_PER_SECOND = 10_000_000;
 
 export interface CostOptions {
   /** As typed on the command line; validated before anything is computed. @default '400' */
@@ -82,7 +82,7 @@ const FLAG_CHECKS = {
  * them. Loaded when a cost is computed rather than when the CLI starts: the module brings in
  * aws-cdk-lib (about a second).
  */
-export async function deployedStackSettings(): Promise<StackSettings> {
+async function deployedStackSettings(): Promise<StackSettings> {
   const { BROKER_STORAGE, RETENTION_HOURS } = await import('../../infra/lib/constructs/msk-cluster');
   return { retentionHours: RETENTION_HOURS, brokerVolumeGb: BROKER_STORAGE.volumeGiB };
 }
@@ -107,7 +107,7 @@ function resolveInputs(options: CostOptions, table: PriceTable, stacks: StackSet
  * are measured at that load (unless `--record-bytes` was given) and the parallelism follows the
  * default rule (unless `--parallelism` was given).
  */
-export function chartSeries(table: PriceTable, inputs: CostInputs, options: Pick<CostOptions, 'parallelism' | 'recordBytes'>): ChartSeries[] {
+function chartSeries(table: PriceTable, inputs: CostInputs, options: Pick<CostOptions, 'parallelism' | 'recordBytes'>): ChartSeries[] {
   const byName = new Map<string, { eventsPerSecond: number; monthlyUsd: number }[]>();
   for (const eventsPerSecond of chartLoads(inputs.eventsPerSecond)) {
     const at: CostInputs =

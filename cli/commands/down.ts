@@ -16,6 +16,7 @@ export interface DownOptions {
 /**
  * `playground down`: stops the local stack's supervisor, which stops everything it started; any
  * process a crashed supervisor left behind is stopped from the recorded pids. Returns the exit code.
+ * @public the command's own entry point, like the other commands' (`status`, `stop`, ...)
  */
 export async function down(options: DownOptions, io: Io): Promise<number> {
   const dirs = playgroundDirs(resolveHome(options.home));

@@ -31,7 +31,7 @@ export interface ControlRecord {
   readonly issuedAt: string;
 }
 
-export function controlRecord(clock: Pick<Clock, 'now'> = realClock): ControlRecord {
+function controlRecord(clock: Pick<Clock, 'now'> = realClock): ControlRecord {
   return { control: 'fail', id: randomUUID(), issuedAt: new Date(clock.now()).toISOString() };
 }
 

@@ -10,7 +10,7 @@ import { resolveTarget, targetFlags, withTargetOptions, type PlayTarget } from '
 import type { RegisterCommand } from './register';
 
 /** The metrics `metrics` shows without names: MSF's CloudWatch names (namespace AWS/KinesisAnalytics). */
-export const DEFAULT_METRICS = [
+const DEFAULT_METRICS = [
   'uptime',
   'downtime',
   'fullRestarts',
@@ -62,10 +62,10 @@ export interface MetricsOptions {
 export type MetricValues = Readonly<Record<string, number | null>>;
 
 /** The names `metrics` knows how to read, on AWS and locally, with their other spellings. */
-export const KNOWN_METRICS: readonly string[] = [...DEFAULT_METRICS, ...Object.keys(ALIASES)];
+const KNOWN_METRICS: readonly string[] = [...DEFAULT_METRICS, ...Object.keys(ALIASES)];
 
 /** Checks metric names before any call; an unknown name is a usage error naming the known ones. @throws UsageError */
-export function parseMetricNames(names: readonly string[]): string[] {
+function parseMetricNames(names: readonly string[]): string[] {
   for (const name of names) {
     if (KNOWN_METRICS.includes(name)) continue;
     const sameLetters = KNOWN_METRICS.find((known) => known.toLowerCase() === name.toLowerCase());
@@ -85,14 +85,14 @@ function num(value: string | undefined): number | null {
 }
 
 /** The per-second rates: shown only while they describe the present (the rate rule in local/health.ts). */
-export const RATE_METRICS: ReadonlySet<string> = new Set(['numRecordsInPerSecond', 'numRecordsOutPerSecond']);
+const RATE_METRICS: ReadonlySet<string> = new Set(['numRecordsInPerSecond', 'numRecordsOutPerSecond']);
 
 /**
  * Reads MSF-named metrics from the local Flink REST API. `ratesGate` is the health's reason why
  * per-second rates would not describe the present (e.g. no TaskManager): then they are null,
  * since Flink's metric store still holds the last meters of tasks that no longer run.
  */
-export async function localMetrics(rest: FlinkRestClient, names: readonly string[], options: { readonly ratesGate?: string } = {}): Promise<MetricValues> {
+async function localMetrics(rest: FlinkRestClient, names: readonly string[], options: { readonly ratesGate?: string } = {}): Promise<MetricValues> {
   const job = await currentJob(rest);
   const values: Record<string, number | null> = Object.fromEntries(names.map((n) => [n, null]));
   const overview = await rest.overview().catch(() => undefined);
@@ -163,7 +163,7 @@ function maybeRound(value: number | undefined): number | null {
 }
 
 /** Reads the metrics from CloudWatch (AWS/KinesisAnalytics, dimension Application): the newest datapoint of each. */
-export async function cloudWatchMetrics(
+async function cloudWatchMetrics(
   client: CloudWatchClient,
   application: string,
   names: readonly string[],

@@ -8,9 +8,8 @@ import { defineOptions, intIn } from '../options';
 import { resolveTarget, targetOptions, type PlayTarget } from '../target';
 import type { RegisterCommand } from './register';
 
-/** MSF's ceiling on ParallelismPerKPU and on KPUs per application by default; the local control plane's ceiling. */
-export { DEFAULT_MAX_KPUS_AWS, DEFAULT_MAX_KPUS_LOCAL, MAX_PARALLELISM_PER_KPU };
-export const MAX_PARALLELISM = DEFAULT_MAX_KPUS_AWS * MAX_PARALLELISM_PER_KPU;
+/** The highest parallelism `scale` accepts: MSF's default KPU ceiling times its ParallelismPerKPU ceiling. */
+const MAX_PARALLELISM = DEFAULT_MAX_KPUS_AWS * MAX_PARALLELISM_PER_KPU;
 
 export interface ScaleOptions {
   readonly target: PlayTarget;

@@ -22,13 +22,13 @@ export interface SnapshotOptions {
 const SNAPSHOT_NAME = /^[a-zA-Z0-9_.-]{1,256}$/;
 
 /** Checks a snapshot name before any call. @throws UsageError */
-export function parseSnapshotName(value: string): string {
+function parseSnapshotName(value: string): string {
   if (!SNAPSHOT_NAME.test(value)) throw new UsageError(`a snapshot name has 1 to 256 letters, digits, _ . or -, got '${value}'`);
   return value;
 }
 
 /** `playground-20261122-213000`: the default name of a created snapshot. */
-export function defaultSnapshotName(clock: Pick<Clock, 'now'>): string {
+function defaultSnapshotName(clock: Pick<Clock, 'now'>): string {
   const iso = new Date(clock.now()).toISOString();
   return `playground-${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}`;
 }

@@ -34,7 +34,7 @@ export interface ApplicationStatusView {
 }
 
 /** The status view of an application and its newest snapshot. */
-export function statusView(target: PlayTarget, detail: ApplicationDetail, snapshots: readonly SnapshotDetails[]): ApplicationStatusView {
+function statusView(target: PlayTarget, detail: ApplicationDetail, snapshots: readonly SnapshotDetails[]): ApplicationStatusView {
   const parallelism = parallelismOf(detail);
   const perKpu = parallelism?.ParallelismPerKPU ?? null;
   const current = parallelism?.CurrentParallelism ?? parallelism?.Parallelism ?? null;
@@ -62,7 +62,7 @@ function time(iso: string | null): string {
 }
 
 /** The view as lines, in the manner of `flink list`. */
-export function renderStatus(view: ApplicationStatusView): string[] {
+function renderStatus(view: ApplicationStatusView): string[] {
   const lines = [
     `------------------ ${view.target === 'local' ? 'Local' : 'AWS'} application ------------------`,
     `${time(view.lastUpdate)} : ${view.application} : ${view.status}${view.health && !view.health.healthy && JOB_EXPECTED.has(view.status) ? ` (${degradedQualifier(view.health)})` : ''} (version ${view.version ?? '?'})`,
@@ -80,7 +80,7 @@ export function renderStatus(view: ApplicationStatusView): string[] {
 }
 
 /** `health  OK`, or `health  DEGRADED` and one line per problem (what is wrong, where to look). */
-export function renderHealthSection(health: JobHealth, status: string): string[] {
+function renderHealthSection(health: JobHealth, status: string): string[] {
   if (health.healthy) {
     const job = health.job;
     return [

@@ -63,6 +63,7 @@ function elapsed(since: number): string {
 /**
  * `playground up`: starts the whole playground locally and shows it live; with `--detach` returns
  * once it runs, with `--duration` stops by itself and reports the audit. Returns the exit code.
+ * @public the command's own entry point, like the other commands' (`status`, `stop`, ...)
  */
 export async function up(options: UpOptions, io: Io): Promise<number> {
   const dirs = playgroundDirs(resolveHome(options.home));

@@ -30,13 +30,13 @@ const TITLE_FONT_SIZE = 15;
  * Width of a character as a share of the font size: an upper estimate for sans-serif text
  * (digits and most letters are narrower), so that boxes sized with it hold their text.
  */
-export const CHAR_WIDTH_EM = 0.6;
+const CHAR_WIDTH_EM = 0.6;
 const PLOT = { left: 80, top: 60, width: 490, height: 390 };
 const LEGEND = { gap: 20, padding: 10, swatch: 20, swatchGap: 6, row: 22 };
 const EDGE = 20;
 
 /** Estimated width in pixels of `text` at `fontSize`. */
-export function textWidth(text: string, fontSize: number = FONT_SIZE): number {
+function textWidth(text: string, fontSize: number = FONT_SIZE): number {
   return text.length * fontSize * CHAR_WIDTH_EM;
 }
 

@@ -51,7 +51,7 @@ export function toReport(configurations: readonly Configuration[], inputs: CostI
 }
 
 /** $1,234.56 for amounts of a dollar or more, 3 significant digits below. */
-export function usd(value: number): string {
+function usd(value: number): string {
   if (value === 0) return '$0';
   if (Math.abs(value) >= 1) return `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
   return `$${Number(value.toPrecision(3))}`;
@@ -63,10 +63,10 @@ function quantity(value: number): string {
 }
 
 /** The columns the text output fits in unless told otherwise. */
-export const TEXT_WIDTH = 120;
+const TEXT_WIDTH = 120;
 
 /** Breaks text at spaces into lines of at most `width` characters; a longer word is cut. */
-export function wrap(text: string, width: number): string[] {
+function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let current = '';
   for (let word of text.split(/\s+/).filter((w) => w.length > 0)) {
@@ -135,7 +135,7 @@ function pad(cells: readonly string[][], columns: readonly Column[], width: numb
   return lines;
 }
 
-export function describeLoad(inputs: CostInputs): string {
+function describeLoad(inputs: CostInputs): string {
   return (
     `${inputs.eventsPerSecond.toLocaleString('en-US')} events/s of ${inputs.recordBytes} bytes (data + partition key), ` +
     `parallelism ${inputs.parallelism} (${inputs.parallelismPerKpu} per KPU), ${inputs.region}`

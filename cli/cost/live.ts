@@ -27,7 +27,7 @@ const mskBroker = (instanceType: string): PriceQuery => ({
 });
 
 /** Best-effort queries: a figure the API does not yield keeps its table value, and the command says which. */
-export const PRICE_QUERIES: Readonly<Record<PriceKey, PriceQuery>> = {
+const PRICE_QUERIES: Readonly<Record<PriceKey, PriceQuery>> = {
   'kinesis.onDemand.streamHour': { serviceCode: 'AmazonKinesis', match: usage('OnDemand', 'StreamHour') },
   'kinesis.onDemand.ingestGb': { serviceCode: 'AmazonKinesis', match: usage('OnDemand', 'BilledIncomingBytes') },
   'kinesis.onDemand.retrievalGb': { serviceCode: 'AmazonKinesis', match: usage('OnDemand', 'BilledOutgoingBytes') },
@@ -80,7 +80,7 @@ interface PriceListItem {
 }
 
 /** The first-tier on-demand USD price of a Price List product, or undefined. */
-export function onDemandUsd(item: PriceListItem): number | undefined {
+function onDemandUsd(item: PriceListItem): number | undefined {
   for (const term of Object.values(item.terms?.OnDemand ?? {})) {
     const dimensions = Object.values(term.priceDimensions ?? {});
     const first = dimensions.find((d) => (d.beginRange ?? '0') === '0') ?? dimensions[0];

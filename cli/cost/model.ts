@@ -5,23 +5,24 @@ import type { Price, PriceKey, PriceTable, RegionPrices } from './price-table';
 import { RESULTS_PER_SECOND, WINDOWS_PER_SECOND } from './workload';
 
 /** AWS bills a month as 730 hours. */
-export const HOURS_PER_MONTH = 730;
-export const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
-export const MINUTES_PER_MONTH = HOURS_PER_MONTH * 60;
+const HOURS_PER_MONTH = 730;
+const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
+const MINUTES_PER_MONTH = HOURS_PER_MONTH * 60;
 /** Kinesis, MSK and CloudWatch count a GB as 2^30 bytes and a KB as 1,024 bytes. */
-export const GB = 1024 ** 3;
+const GB = 1024 ** 3;
 export const MIB = 1024 ** 2;
 
 /** Per-shard limits of Kinesis Data Streams (provisioned). */
-export const KINESIS_SHARD = { writeBytesPerSecond: MIB, writeRecordsPerSecond: 1000, readBytesPerSecond: 2 * MIB } as const;
+const KINESIS_SHARD = { writeBytesPerSecond: MIB, writeRecordsPerSecond: 1000, readBytesPerSecond: 2 * MIB } as const;
 /** A PUT payload unit is 25 KB of a record (rounded up per record). */
-export const PUT_PAYLOAD_UNIT_BYTES = 25 * 1024;
+const PUT_PAYLOAD_UNIT_BYTES = 25 * 1024;
 /** An on-demand stream starts with 4 MB/s of write capacity, i.e. 4 shards. */
-export const ON_DEMAND_INITIAL_SHARDS = 4;
+const ON_DEMAND_INITIAL_SHARDS = 4;
 
 /**
  * Assumptions of the model that are not prices. Each one is a judgement, stated so it can be
  * argued with; `npm run bench` measures some of them on the local stack.
+ * @public named in docs/cost.md
  */
 export const MODEL = {
   /** Events/s one Flink subtask (one KPU slot) handles for this job when `--parallelism` is not given. */
@@ -176,7 +177,7 @@ export function brokersNeeded(type: BrokerType, writeBytesPerSecond: number): nu
 }
 
 /** The cheapest broker type and count that carry the write rate. */
-export function sizeMskBrokers(prices: RegionPrices, writeBytesPerSecond: number): { type: BrokerType; count: number } {
+function sizeMskBrokers(prices: RegionPrices, writeBytesPerSecond: number): { type: BrokerType; count: number } {
   let best: { type: BrokerType; count: number; hourly: number } | undefined;
   for (const type of BROKER_TYPES) {
     const count = brokersNeeded(type, writeBytesPerSecond);
@@ -209,7 +210,7 @@ export function defaultParallelism(eventsPerSecond: number): number {
 // ---------------------------------------------------------------- shared parts
 
 /** Managed Flink bills by the second, with a 10-minute minimum each time an application starts. */
-export const FLINK_MINIMUM_RUN_SECONDS = 600;
+const FLINK_MINIMUM_RUN_SECONDS = 600;
 
 /** Seconds billed for runs that lasted `runSeconds` each (start to stop): whole seconds, at least the minimum per run. */
 export function flinkBilledSeconds(runSeconds: readonly number[]): number {
@@ -317,7 +318,7 @@ export function sweepSeconds(): number {
  * Auditor invocations per window: the 6 results of a window arrive together; the event source
  * mapping delivers one batch per shard or partition that holds some of them (pages are the keys).
  */
-export function auditorBatchesPerWindow(outputShards: number): number {
+function auditorBatchesPerWindow(outputShards: number): number {
   const resultsPerWindow = RESULTS_PER_SECOND / WINDOWS_PER_SECOND;
   return Math.min(resultsPerWindow, outputShards);
 }

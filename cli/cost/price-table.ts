@@ -74,7 +74,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Checks the shape of a parsed table: every region has every key, each with a price, source and date. */
-export function validatePriceTable(value: unknown, where: string): PriceTable {
+function validatePriceTable(value: unknown, where: string): PriceTable {
   if (!isRecord(value) || value.currency !== 'USD' || typeof value.source !== 'string' || typeof value.date !== 'string' || !isRecord(value.regions)) {
     throw new PriceTableError(`${where}: expected {"currency":"USD","source","date","regions":{…}}`);
   }

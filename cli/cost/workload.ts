@@ -9,7 +9,7 @@ export const RESULTS_PER_SECOND = PAGES.length / (WINDOW_MS / 1000);
 export const WINDOWS_PER_SECOND = 1000 / WINDOW_MS;
 
 /** Events per page per window at a load in events per second (the generator's `eventsPerWindow`). */
-export function eventsPerWindow(eventsPerSecond: number): number {
+function eventsPerWindow(eventsPerSecond: number): number {
   return Math.max(1, Math.round((eventsPerSecond * (WINDOW_MS / 1000)) / PAGES.length));
 }
 

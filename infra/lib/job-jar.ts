@@ -12,7 +12,10 @@ export interface JobJarLocation {
   readonly jar?: string;
 }
 
-/** Maven failed to build the job jar. */
+/**
+ * Maven failed to build the job jar.
+ * @public what `ensureJobJar` throws, for callers that tell a build failure from other errors
+ */
 export class JobBuildError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
@@ -30,7 +33,7 @@ function newestMtime(path: string): number {
 }
 
 /** True when the jar is missing or older than any file under `job/src` or `job/pom.xml`. */
-export function isJobJarStale(location: JobJarLocation): boolean {
+function isJobJarStale(location: JobJarLocation): boolean {
   const jobDir = join(location.root, location.jobDir ?? 'job');
   const jar = join(jobDir, location.jar ?? 'target/click-count-job.jar');
   if (!existsSync(jar)) return true;

@@ -40,7 +40,7 @@ function expiresAt(windowEnd: string): number {
  * arrival time; a repeat with the same count increments `duplicates`; a repeat with another count
  * increments `conflicts` and keeps the count.
  */
-export async function recordResult(stats: ClickEventStatistics, deps: AuditDeps): Promise<ArrivalKind> {
+async function recordResult(stats: ClickEventStatistics, deps: AuditDeps): Promise<ArrivalKind> {
   const table = deps.config.auditTableName;
   const arrivedMs = now(deps);
   const key = { windowStart: stats.windowStart, page: stats.page };
@@ -107,7 +107,7 @@ export function toStoredWindow(items: readonly Record<string, unknown>[]): Store
  * Everything stored about one window: one Query of its partition (6 results + the verdict item,
  * ≈1.3 KB, so one read unit strongly consistent, half eventually consistent).
  */
-export async function readWindow(
+async function readWindow(
   windowStart: string,
   deps: Pick<AuditDeps, 'doc' | 'config'>,
   consistentRead = true,
@@ -127,7 +127,7 @@ export async function readWindow(
  * each stored verdict counts once in WindowsExact / WindowsWrong / WindowsMissing /
  * WindowsIncomplete.
  */
-export async function evaluateWindow(
+async function evaluateWindow(
   windowStart: string,
   deps: AuditDeps,
   allowMissing: boolean,
@@ -200,7 +200,7 @@ async function decideWindow(
 }
 
 /** Counts a malformed output record (per arrival minute) and logs it; it is never retried. */
-export async function recordMalformed(error: MalformedRecordError, deps: AuditDeps): Promise<void> {
+async function recordMalformed(error: MalformedRecordError, deps: AuditDeps): Promise<void> {
   const minute = toIso(Math.floor(now(deps) / 60_000) * 60_000);
   deps.metrics.addMetric('MalformedRecords', MetricUnit.Count, 1);
   (deps.log ?? silentLog).warn('malformed output record', { error: error.message });

@@ -70,7 +70,7 @@ export const MAX_GRACE_PERIOD_SECONDS = 86_400;
  * the parser's exact inverse); the CDK construct leaves them out, and the runtime's value — the
  * function's own region — is the one the configuration names.
  */
-export const LAMBDA_RUNTIME_VARIABLES: readonly string[] = ['AWS_REGION'];
+const LAMBDA_RUNTIME_VARIABLES: readonly string[] = ['AWS_REGION'];
 
 /** `environment` without the variables the Lambda runtime provides. */
 export function withoutRuntimeVariables(environment: Readonly<Record<string, string>>): Record<string, string> {

@@ -3,9 +3,9 @@ import { StreamWriteError } from './errors';
 import { realSleep, type Sleep, type StreamRecord, type StreamWriter } from './stream-writer';
 
 /** PutRecords limits: 500 records and 5 MiB per request, 1 MiB per record (data + partition key). */
-export const PUT_RECORDS_MAX_RECORDS = 500;
-export const PUT_RECORDS_MAX_BYTES = 5 * 1024 * 1024;
-export const RECORD_MAX_BYTES = 1024 * 1024;
+const PUT_RECORDS_MAX_RECORDS = 500;
+const PUT_RECORDS_MAX_BYTES = 5 * 1024 * 1024;
+const RECORD_MAX_BYTES = 1024 * 1024;
 
 /** Record-level error codes worth retrying; any other code fails the write at once. */
 const RETRYABLE_CODES: ReadonlySet<string> = new Set(['ProvisionedThroughputExceededException', 'InternalFailure']);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context, KinesisStreamEvent, MSKEvent, ScheduledEvent } from 'aws-lambda';
 
 /** The fixed account of the local stack (the one kinesis-mock uses). */
-export const LOCAL_ACCOUNT = '000000000000';
+const LOCAL_ACCOUNT = '000000000000';
 
 /** A Lambda context for one local invocation of `functionName`. */
 export function lambdaContext(functionName: string, timeoutMs = 15 * 60_000): Context {

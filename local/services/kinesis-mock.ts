@@ -7,7 +7,7 @@ import { LocalStackError } from '../errors';
 import { startProcess, tcpOpen, type RunningProcess } from '../process';
 
 /** kinesis-mock's fixed account; stream ARNs are `arn:aws:kinesis:<region>:000000000000:stream/<name>`. */
-export const KINESIS_MOCK_ACCOUNT = '000000000000';
+const KINESIS_MOCK_ACCOUNT = '000000000000';
 
 export interface KinesisMockOptions {
   /** Plain HTTP port (the TLS port is `port - 1`). @default 4568 */

@@ -10,7 +10,7 @@ import { acknowledge } from '../nag';
 import { KafkaTopics } from './kafka-topics';
 
 /** The IAM-authenticated TLS port of MSK brokers. */
-export const MSK_IAM_PORT = 9098;
+const MSK_IAM_PORT = 9098;
 
 /** Partitions of each playground topic. */
 export const TOPIC_PARTITIONS = 2;
@@ -32,7 +32,7 @@ export const RETENTION_HOURS = 24;
 export const BROKER_STORAGE = { volumeGiB: 20, retentionBytesPerPartition: 3 * 1024 ** 3, segmentBytes: 256 * 1024 ** 2 } as const;
 
 /** The provisioned brokers' `server.properties` (an MSK configuration). */
-export function brokerServerProperties(): string {
+function brokerServerProperties(): string {
   return [
     // Topics are created by the stack (AWS::MSK::Topic), never by a client's first request.
     'auto.create.topics.enable=false',

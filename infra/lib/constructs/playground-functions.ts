@@ -52,7 +52,7 @@ export interface DeployedFunctionConfigs {
  * streams and tables (tokens until deploy), the brokers with IAM auth in the function's region on
  * MSK, and the props' settings or the functions' defaults.
  */
-export function deployedFunctionConfigs(
+function deployedFunctionConfigs(
   region: string,
   props: Pick<PlaygroundFunctionsProps, 'streams' | 'ledger' | 'audit' | 'eventsPerWindow' | 'windowsPerInvocation' | 'gracePeriodSeconds'>,
 ): DeployedFunctionConfigs {
