@@ -20,6 +20,7 @@ import { explainError } from '../cli/errors';
 import type { Io } from '../cli/io';
 import { createSnapshot, describeApplication, msfClient, parallelismOf, startApplication, stopApplication, type OperationOptions, type WaitOptions } from '../cli/msf';
 import type { PlayTarget } from '../cli/target';
+import { MSF_NAMESPACE, type MsfMetricName } from '../infra/lib/msf-metrics';
 import type { AwsBenchOptions } from './args';
 import { handlerBundleSizes, type BundleSize } from './generator';
 import { firstArrivalAfter, untilMidWindow, waitCaughtUp, type AuditSource } from './pipeline';
@@ -36,9 +37,9 @@ interface FigureSpec {
   readonly stat: string;
 }
 
-/** The job's figures: MSF's CloudWatch metrics at the application level (the dashboard's, infra/lib/constructs/playground-dashboard.ts). */
-function jobFigures(application: string, streams: string | undefined): FigureSpec[] {
-  const app = (key: string, metric: string, stat: string): FigureSpec => ({ key, namespace: 'AWS/KinesisAnalytics', metric, dimensions: { Application: application }, stat });
+/** The job's figures: MSF's FLINK-2_2 CloudWatch metrics at the application level (infra/lib/msf-metrics.ts, as the dashboard's). */
+export function jobFigures(application: string, streams: string | undefined): FigureSpec[] {
+  const app = (key: string, metric: MsfMetricName, stat: string): FigureSpec => ({ key, namespace: MSF_NAMESPACE, metric, dimensions: { Application: application }, stat });
   return [
     app('recordsInPerSecondAverage', 'numRecordsInPerSecond', 'Average'),
     app('recordsInPerSecondMaximum', 'numRecordsInPerSecond', 'Maximum'),
@@ -46,9 +47,9 @@ function jobFigures(application: string, streams: string | undefined): FigureSpe
     app('recordsOutPerSecondMaximum', 'numRecordsOutPerSecond', 'Maximum'),
     streams === 'kafka' ? app('lagMaximum', 'records_lag_max', 'Maximum') : app('lagMaximum', 'millisBehindLatest', 'Maximum'),
     app('lateRecordsDropped', 'numLateRecordsDropped', 'Maximum'),
-    app('fullRestartsMaximum', 'fullRestarts', 'Maximum'),
-    app('fullRestartsMinimum', 'fullRestarts', 'Minimum'),
-    app('downtimeMaximum', 'downtime', 'Maximum'),
+    app('numRestartsMaximum', 'numRestarts', 'Maximum'),
+    app('numRestartsMinimum', 'numRestarts', 'Minimum'),
+    app('restartingTimeMaximum', 'restartingTime', 'Maximum'),
     app('lastCheckpointDurationMaximum', 'lastCheckpointDuration', 'Maximum'),
     app('lastCheckpointSizeMaximum', 'lastCheckpointSize', 'Maximum'),
     app('failedCheckpointsMaximum', 'numberOfFailedCheckpoints', 'Maximum'),
@@ -290,8 +291,8 @@ export async function runAwsBench(options: AwsBenchOptions, target: PlayTarget, 
       }
     }
 
-    const max = job.fullRestartsMaximum?.value;
-    const min = job.fullRestartsMinimum?.value;
+    const max = job.numRestartsMaximum?.value;
+    const min = job.numRestartsMinimum?.value;
     const sent = eventsSent?.value ?? null;
     const finishedMs = now();
     return {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isMsfMetric, MSF_METRICS } from '../infra/lib/msf-metrics';
 import type { AwsBenchResult, BenchResult, LatencyFigures } from './types';
 
 /**
@@ -131,7 +132,8 @@ export function formatAwsSummary(result: AwsBenchResult): string {
   const value = (figure: { value: number | null } | undefined, digits = 0): string => num(figure?.value, digits);
   const table = auditor.table;
   const ops = result.operations;
-  const lagUnit = job.lagMaximum?.metric === 'records_lag_max' ? 'records' : 'ms';
+  const lagMetric = job.lagMaximum?.metric;
+  const lagUnit = lagMetric !== undefined && isMsfMetric(lagMetric) && MSF_METRICS[lagMetric].unit === 'Count' ? 'records' : 'ms';
   const lines = [
     `# Benchmark ${result.date} (aws)`,
     '',
@@ -146,8 +148,8 @@ export function formatAwsSummary(result: AwsBenchResult): string {
     `| records in per second, average / maximum | ${value(job.recordsInPerSecondAverage, 1)} / ${value(job.recordsInPerSecondMaximum, 1)} |`,
     `| records out per second, average / maximum | ${value(job.recordsOutPerSecondAverage, 1)} / ${value(job.recordsOutPerSecondMaximum, 1)} |`,
     `| lag, maximum (${job.lagMaximum?.metric ?? '–'}) | ${value(job.lagMaximum)} ${lagUnit} |`,
-    `| restarts in the period (fullRestarts) | ${num(result.restartsInPeriod)} |`,
-    `| downtime, maximum | ${value(job.downtimeMaximum)} ms |`,
+    `| restarts in the period (numRestarts) | ${num(result.restartsInPeriod)} |`,
+    `| restarting time, maximum (restartingTime) | ${value(job.restartingTimeMaximum)} ms |`,
     `| last checkpoint duration, maximum | ${value(job.lastCheckpointDurationMaximum)} ms |`,
     `| last checkpoint size, maximum | ${value(job.lastCheckpointSizeMaximum)} bytes |`,
     `| failed checkpoints, maximum / late records dropped, maximum | ${value(job.failedCheckpointsMaximum)} / ${value(job.lateRecordsDropped)} |`,

@@ -154,7 +154,7 @@ export interface AwsBenchResult {
   readonly period: { readonly from: string; readonly to: string; readonly minutes: number };
   /** AWS/KinesisAnalytics, dimension Application: the job's rates, lag, restarts, checkpoints, KPUs. */
   readonly job: Readonly<Record<string, MetricFigure>>;
-  /** Restarts in the period: fullRestarts' maximum − minimum (null without datapoints). */
+  /** Restarts in the period: numRestarts' maximum − minimum (null without datapoints). */
   readonly restartsInPeriod: number | null;
   /** The auditor's figures, from its table (exact per result) and from its EMF metrics. */
   readonly auditor: {

@@ -141,7 +141,7 @@ export async function fail(options: FailOptions, io: Io): Promise<number> {
       const { record, where } = await writeControlRecord(target, clock);
       io.out(`wrote control record ${record.id} (issuedAt ${record.issuedAt}) to ${where}; the job fails once and recovers from its last checkpoint`);
       if (!rest || !job) {
-        io.out(`watch the restart with: playground metrics fullRestarts uptime --app ${target.applicationName}`);
+        io.out(`watch the restart with: playground metrics numRestarts runningTime restartingTime --app ${target.applicationName}`);
         return 0;
       }
     }

@@ -1,4 +1,5 @@
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { MSF_METRICS, MSF_NAMESPACE, REMOVED_IN_FLINK_2_2, deprecatedMsfMetrics, isMsfMetric, replacementsOf, type MsfMetricName } from '../../infra/lib/msf-metrics';
 import type { FlinkRestClient } from '../../local/flink/rest';
 import { JOB_EXPECTED, readHealth, readLocalApplication, type JobHealth } from '../../local/health';
 import { UsageError, type Io } from '../io';
@@ -9,11 +10,11 @@ import { currentJob, localFlink } from '../flink';
 import { resolveTarget, targetFlags, withTargetOptions, type PlayTarget } from '../target';
 import type { RegisterCommand } from './register';
 
-/** The metrics `metrics` shows without names: MSF's CloudWatch names (namespace AWS/KinesisAnalytics). */
-const DEFAULT_METRICS = [
-  'uptime',
-  'downtime',
-  'fullRestarts',
+/** The metrics `metrics` shows without names: MSF's FLINK-2_2 CloudWatch names (infra/lib/msf-metrics.ts). */
+export const DEFAULT_METRICS = [
+  'runningTime',
+  'restartingTime',
+  'numRestarts',
   'lastCheckpointSize',
   'lastCheckpointDuration',
   'numberOfFailedCheckpoints',
@@ -23,23 +24,25 @@ const DEFAULT_METRICS = [
   'KPUs',
   'cpuUtilization',
   'heapMemoryUtilization',
-] as const;
+] as const satisfies readonly MsfMetricName[];
+
+/**
+ * Deprecated in FLINK-2_2 but still published by MSF (and by Flink locally): read on request, shown
+ * with the names that replace them.
+ */
+const DEPRECATED_METRICS: readonly MsfMetricName[] = deprecatedMsfMetrics();
 
 /** Other spellings accepted for the same metric. */
-const ALIASES: Readonly<Record<string, string>> = { restarts: 'fullRestarts', numRestarts: 'fullRestarts' };
+const ALIASES: Readonly<Record<string, MsfMetricName>> = { restarts: 'numRestarts' };
 
-const UNITS: Readonly<Record<string, string>> = {
-  uptime: 'ms',
-  downtime: 'ms',
-  lastCheckpointSize: 'bytes',
-  lastCheckpointDuration: 'ms',
-  numRecordsInPerSecond: 'records/s',
-  numRecordsOutPerSecond: 'records/s',
-  cpuUtilization: '%',
-  heapMemoryUtilization: '%',
+/** How a value of each CloudWatch unit is shown. */
+const UNIT_SUFFIX: Readonly<Record<string, string>> = { Milliseconds: 'ms', Bytes: 'bytes', 'Count/Second': 'records/s', Percentage: '%' };
+
+function unitOf(name: string): string | undefined {
   // Flink's counters (and MSF's metric of the same name) start again at 0 with every attempt of the job.
-  numLateRecordsDropped: 'since the job last (re)started',
-};
+  if (name === 'numLateRecordsDropped') return 'since the job last (re)started';
+  return isMsfMetric(name) ? UNIT_SUFFIX[MSF_METRICS[name].unit] : undefined;
+}
 
 /** CloudWatch statistic per metric (gauges of the latest minute: Maximum; rates and utilisation: Average). */
 const STATISTIC: Readonly<Record<string, string>> = {
@@ -62,17 +65,24 @@ export interface MetricsOptions {
 export type MetricValues = Readonly<Record<string, number | null>>;
 
 /** The names `metrics` knows how to read, on AWS and locally, with their other spellings. */
-const KNOWN_METRICS: readonly string[] = [...DEFAULT_METRICS, ...Object.keys(ALIASES)];
+export const KNOWN_METRICS: readonly string[] = [...DEFAULT_METRICS, ...DEPRECATED_METRICS, ...Object.keys(ALIASES)];
 
-/** Checks metric names before any call; an unknown name is a usage error naming the known ones. @throws UsageError */
-function parseMetricNames(names: readonly string[]): string[] {
+/**
+ * Checks metric names before any call; an unknown name, or one MSF no longer publishes on FLINK-2_2,
+ * is a usage error naming what to ask for instead. @throws UsageError
+ */
+export function parseMetricNames(names: readonly string[]): string[] {
   for (const name of names) {
     if (KNOWN_METRICS.includes(name)) continue;
+    if (Object.hasOwn(REMOVED_IN_FLINK_2_2, name)) {
+      const { use } = REMOVED_IN_FLINK_2_2[name];
+      throw new UsageError(`metric '${name}' was removed in FLINK-2_2 (the application's runtime): use ${use}`);
+    }
     const sameLetters = KNOWN_METRICS.find((known) => known.toLowerCase() === name.toLowerCase());
     const aliases = Object.entries(ALIASES).map(([alias, metric]) => `${alias} for ${metric}`);
     throw new UsageError(
       `unknown metric '${name}'${sameLetters ? ` (did you mean ${sameLetters}?)` : ''}; the known metrics are ${DEFAULT_METRICS.join(', ')}` +
-        ` (also ${aliases.join(', ')}); run 'playground metrics' without names to show them all`,
+        ` (also ${aliases.join(', ')}; deprecated: ${DEPRECATED_METRICS.join(', ')}); run 'playground metrics' without names to show them all`,
     );
   }
   return [...new Set(names.map((n) => ALIASES[n] ?? n))];
@@ -115,11 +125,11 @@ async function localMetrics(rest: FlinkRestClient, names: readonly string[], opt
     if (names.includes('heapMemoryUtilization')) values.heapMemoryUtilization = heap.length ? round(Math.max(...heap) * 100) : null;
   }
   if (!job) return values;
+  // runningTime, restartingTime, numRestarts, the checkpoint metrics (and the deprecated uptime and
+  // downtime) are Flink job metrics of the same name.
   const jobNames = names.filter((n) => !(n in LOCAL_SPECIAL));
-  const wanted = [...new Set([...jobNames, ...(names.includes('fullRestarts') ? ['numRestarts'] : [])])];
-  const jobMetrics = wanted.length ? await rest.jobMetrics(job.jid, wanted).catch(() => []) : [];
+  const jobMetrics = jobNames.length ? await rest.jobMetrics(job.jid, jobNames).catch(() => []) : [];
   for (const name of jobNames) values[name] = num(jobMetrics.find((m) => m.id === name)?.value);
-  if (names.includes('fullRestarts')) values.fullRestarts = num(jobMetrics.find((m) => m.id === 'numRestarts')?.value);
   const vertexNames = ['numRecordsInPerSecond', 'numRecordsOutPerSecond', 'numLateRecordsDropped'].filter(
     (n) => names.includes(n) && !(options.ratesGate !== undefined && RATE_METRICS.has(n)),
   );
@@ -148,7 +158,6 @@ const LOCAL_SPECIAL: Readonly<Record<string, true>> = {
   KPUs: true,
   cpuUtilization: true,
   heapMemoryUtilization: true,
-  fullRestarts: true,
   numRecordsInPerSecond: true,
   numRecordsOutPerSecond: true,
   numLateRecordsDropped: true,
@@ -174,7 +183,7 @@ async function cloudWatchMetrics(
     Id: `m${i}`,
     Label: name,
     MetricStat: {
-      Metric: { Namespace: 'AWS/KinesisAnalytics', MetricName: name, Dimensions: [{ Name: 'Application', Value: application }] },
+      Metric: { Namespace: MSF_NAMESPACE, MetricName: name, Dimensions: [{ Name: 'Application', Value: application }] },
       Period: 60,
       Stat: STATISTIC[name] ?? 'Maximum',
     },
@@ -203,8 +212,14 @@ async function cloudWatchMetrics(
 
 function format(name: string, value: number | null, ratesGate?: string): string {
   if (value === null) return ratesGate !== undefined && RATE_METRICS.has(name) ? `– (not shown: ${ratesGate})` : '–';
-  const unit = UNITS[name];
+  const unit = unitOf(name);
   return unit ? `${value} ${unit}` : String(value);
+}
+
+/** `(deprecated in FLINK-2_2: use …)` after a deprecated metric's value. */
+function deprecation(name: string): string {
+  const use = isMsfMetric(name) ? replacementsOf(name) : undefined;
+  return use ? `  (deprecated in FLINK-2_2: use ${use.join(', ')})` : '';
 }
 
 /** `playground metrics [NAME…]`: MSF's metrics, from CloudWatch on AWS or from the Flink REST API locally. */
@@ -237,13 +252,13 @@ export async function metrics(options: MetricsOptions, io: Io): Promise<number> 
       io.out(JSON.stringify({ target: target.kind, application: target.applicationName, metrics: values, ...(health ? { health } : {}) }, null, 2));
       return 0;
     }
-    const source = target.local ? `Flink REST ${target.local.record.endpoints.flinkRestUrl}` : `CloudWatch AWS/KinesisAnalytics, Application=${target.applicationName}, last ${options.minutes ?? 15} min`;
+    const source = target.local ? `Flink REST ${target.local.record.endpoints.flinkRestUrl}` : `CloudWatch ${MSF_NAMESPACE}, Application=${target.applicationName}, last ${options.minutes ?? 15} min`;
     io.out(`metrics of ${target.applicationName} (${source})`);
     if (health && !health.healthy) {
       io.out(`  health DEGRADED`);
       for (const problem of health.problems) io.out(`    - ${problem.message}`);
     }
-    for (const name of names) io.out(`  ${name.padEnd(28)} ${format(name, values[name] ?? null, health?.rates.reason)}`);
+    for (const name of names) io.out(`  ${name.padEnd(28)} ${format(name, values[name] ?? null, health?.rates.reason)}${deprecation(name)}`);
     if (Object.values(values).every((v) => v === null)) {
       throw new PlayError(target.local ? 'no metric has a value: is the job running? (playground status)' : 'no datapoints: is the application running, and are the names right (see --help)?');
     }

@@ -40,9 +40,9 @@ const DATAPOINTS: Record<string, number[]> = {
   'numRecordsOutPerSecond/Maximum': [0.8],
   'millisBehindLatest/Maximum': [1_200],
   'records_lag_max/Maximum': [35],
-  'fullRestarts/Maximum': [4],
-  'fullRestarts/Minimum': [3],
-  'downtime/Maximum': [9_000],
+  'numRestarts/Maximum': [4],
+  'numRestarts/Minimum': [3],
+  'restartingTime/Maximum': [9_000],
   'lastCheckpointDuration/Maximum': [640],
   'lastCheckpointSize/Maximum': [23_456],
   'KPUs/Maximum': [2],
@@ -167,6 +167,7 @@ describe('bench --target aws, read only', () => {
     expect(result.job.recordsInPerSecondAverage.value).toBe(400.4);
     expect(result.job.lagMaximum).toMatchObject({ metric: 'millisBehindLatest', value: 1_200 });
     expect(result.restartsInPeriod).toBe(4 - 1.5);
+    expect(result.job.restartingTimeMaximum).toMatchObject({ metric: 'restartingTime', value: 9_000 });
     expect(result.auditor.metrics.latencyP99.value).toBe(2_900);
     expect(result.auditor.metrics.windowsExact.value).toBe(118 + 59);
     expect(result.auditor.metrics.windowsMissing.value).toBeNull();

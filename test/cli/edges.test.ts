@@ -156,12 +156,12 @@ describe('metrics on AWS', () => {
     cloudwatch.on(GetMetricDataCommand).resolves({
       MetricDataResults: [
         { Id: 'm0', Label: 'lastCheckpointSize', Values: [9378, 9000] },
-        { Id: 'm1', Label: 'fullRestarts', Values: [] },
+        { Id: 'm1', Label: 'numRestarts', Values: [] },
       ],
     });
     const io = recordingIo();
 
-    const code = await metrics({ target: awsTarget, names: ['lastCheckpointSize', 'fullRestarts'], json: true, clock: fakeClock() }, io);
+    const code = await metrics({ target: awsTarget, names: ['lastCheckpointSize', 'numRestarts'], json: true, clock: fakeClock() }, io);
 
     expect(code).toBe(0);
     const query = cloudwatch.commandCalls(GetMetricDataCommand)[0]?.args[0].input;
@@ -171,15 +171,31 @@ describe('metrics on AWS', () => {
       Dimensions: [{ Name: 'Application', Value: APP }],
     });
     expect((query?.EndTime?.getTime() ?? 0) - (query?.StartTime?.getTime() ?? 0)).toBe(15 * 60_000);
-    expect(JSON.parse(io.lines.join('\n'))).toEqual({ target: 'aws', application: APP, metrics: { lastCheckpointSize: 9378, fullRestarts: null } });
+    expect(JSON.parse(io.lines.join('\n'))).toEqual({ target: 'aws', application: APP, metrics: { lastCheckpointSize: 9378, numRestarts: null } });
   });
 
   it('fails when no metric has a datapoint', async () => {
     cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
     const io = recordingIo();
 
-    expect(await metrics({ target: awsTarget, names: ['uptime'], json: false, clock: fakeClock() }, io)).toBe(1);
+    expect(await metrics({ target: awsTarget, names: ['runningTime'], json: false, clock: fakeClock() }, io)).toBe(1);
     expect(io.errors[0]).toContain('no datapoints');
+  });
+
+  it('shows the FLINK-2_2 names by default and a deprecated one with what replaces it', async () => {
+    cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'm0', Values: [211_241] }] });
+    const io = recordingIo();
+
+    expect(await metrics({ target: awsTarget, names: ['uptime'], json: false, clock: fakeClock() }, io)).toBe(0);
+    expect(io.lines).toContain(`  ${'uptime'.padEnd(28)} 211241 ms  (deprecated in FLINK-2_2: use runningTime)`);
+
+    cloudwatch.reset();
+    cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
+    await metrics({ target: awsTarget, names: [], json: true, clock: fakeClock() }, io);
+    const asked = cloudwatch.commandCalls(GetMetricDataCommand)[0]?.args[0].input.MetricDataQueries?.map((q) => q.MetricStat?.Metric?.MetricName);
+    expect(asked?.slice(0, 3)).toEqual(['runningTime', 'restartingTime', 'numRestarts']);
+    expect(asked).not.toContain('uptime');
+    expect(asked).not.toContain('downtime');
   });
 });
 

@@ -1,4 +1,4 @@
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -136,6 +136,24 @@ describe('metrics with a name it does not know', () => {
 
     expect(await main(onAws('metrics', 'kpus'), io)).toBe(2);
     expect(io.errors.join('\n')).toContain('did you mean KPUs?');
+  });
+
+  it('says fullRestarts was removed in FLINK-2_2, names numRestarts and exits 2 before any call', async () => {
+    const io = recordingIo();
+
+    expect(await main(onAws('metrics', 'fullRestarts'), io)).toBe(2);
+    expect(io.errors.join('\n')).toContain("metric 'fullRestarts' was removed in FLINK-2_2 (the application's runtime): use numRestarts");
+    expect(cloudwatch.calls()).toHaveLength(0);
+  });
+
+  it('reads numRestarts by its own name and by the alias restarts', async () => {
+    cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'm0', Values: [2] }] });
+    const io = recordingIo();
+
+    expect(await main(onAws('metrics', '--json', 'numRestarts', 'restarts'), io)).toBe(0);
+    const queries = cloudwatch.commandCalls(GetMetricDataCommand)[0]?.args[0].input.MetricDataQueries ?? [];
+    expect(queries.map((q) => q.MetricStat?.Metric?.MetricName)).toEqual(['numRestarts']);
+    expect((JSON.parse(io.lines.join('\n')) as { metrics: unknown }).metrics).toEqual({ numRestarts: 2 });
   });
 });
 

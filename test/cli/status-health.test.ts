@@ -166,7 +166,7 @@ describe('metrics with the local health', () => {
     expect(text).toMatch(/numRecordsInPerSecond +– \(not shown: no TaskManager is registered\)/);
     expect(text).toMatch(/numRecordsOutPerSecond +– \(not shown: no TaskManager is registered\)/);
     expect(text).not.toContain('400 records/s');
-    expect(text).toMatch(/fullRestarts +1/);
+    expect(text).toMatch(/numRestarts +1/);
   });
 
   it('shows the meters when every task runs, and the health in --json', async () => {

@@ -2,6 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { MSF_NAMESPACE, type MsfMetricName } from '../msf-metrics';
 import type { PlaygroundStreams } from '../streams';
 import { METRICS_NAMESPACE, SERVICE_NAMES } from '../../../lambdas/shared/observability';
 
@@ -17,7 +18,8 @@ const PERIOD = Duration.minutes(1);
 
 /**
  * The playground's CloudWatch dashboard (application, streams, auditor verdicts, generator) and its
- * alarms (missing or wrong windows, job restarts, lag).
+ * alarms (missing or wrong windows, job restarts, lag). The application's metrics are MSF's
+ * FLINK-2_2 names from infra/lib/msf-metrics.ts.
  */
 export class PlaygroundDashboard extends Construct {
   public readonly dashboard: cw.Dashboard;
@@ -36,18 +38,21 @@ export class PlaygroundDashboard extends Construct {
     const kafka = props.streams.kind === 'msk';
 
     if (props.applicationName !== undefined) {
-      const app = (metricName: string, statistic = 'Maximum'): cw.Metric =>
-        new cw.Metric({ namespace: 'AWS/KinesisAnalytics', metricName, dimensionsMap: { Application: props.applicationName! }, statistic, period: PERIOD });
+      const app = (metricName: MsfMetricName, statistic = 'Maximum'): cw.Metric =>
+        new cw.Metric({ namespace: MSF_NAMESPACE, metricName, dimensionsMap: { Application: props.applicationName! }, statistic, period: PERIOD });
       const restarts = new cw.MathExpression({
         expression: 'RATE(restarts) * PERIOD(restarts)',
         usingMetrics: { restarts: app('numRestarts') },
         label: 'restarts per minute',
         period: PERIOD,
       });
-      const lag = kafka ? app('records_lag_max') : app('millisBehindLatest');
+      // Kinesis: the job's source reports millisBehindLatest per shard as the official connector does (KinesisShardMetrics.java).
+      const lagMetric: MsfMetricName = kafka ? 'records_lag_max' : 'millisBehindLatest';
+      const lag = app(lagMetric);
       this.dashboard.addWidgets(
         new cw.TextWidget({ markdown: '## ClickCountJob (Managed Service for Apache Flink)', width: 24, height: 1 }),
-        new cw.GraphWidget({ title: 'Running time and uptime (ms)', left: [app('runningTime'), app('uptime')], width: 6 }),
+        // FLINK-2_2 deprecates uptime and downtime: runningTime and restartingTime replace them.
+        new cw.GraphWidget({ title: 'Running and restarting time (ms)', left: [app('runningTime'), app('restartingTime')], width: 6 }),
         new cw.GraphWidget({ title: 'Restarts', left: [app('numRestarts'), restarts], width: 6 }),
         new cw.GraphWidget({
           title: 'Checkpoints',
@@ -61,7 +66,7 @@ export class PlaygroundDashboard extends Construct {
           left: [app('numRecordsInPerSecond', 'Average'), app('numRecordsOutPerSecond', 'Average')],
           width: 6,
         }),
-        new cw.GraphWidget({ title: kafka ? 'Consumer lag (records_lag_max)' : 'millisBehindLatest', left: [lag], width: 6 }),
+        new cw.GraphWidget({ title: kafka ? `Consumer lag (${lagMetric})` : lagMetric, left: [lag], width: 6 }),
         new cw.GraphWidget({ title: 'CPU (%)', left: [app('cpuUtilization'), app('containerCPUUtilization')], width: 6 }),
         new cw.GraphWidget({ title: 'KPUs', left: [app('KPUs', 'Average')], width: 6 }),
       );

@@ -43,7 +43,7 @@ public final class KinesisShardSource implements Source<String, KinesisShardSpli
     public SourceReader<String, KinesisShardSplit> createReader(SourceReaderContext readerContext) {
         KinesisConfig cfg = config;
         return new KinesisSourceReader(
-                () -> new KinesisShardSplitReader(cfg, KinesisClientFactory.create(cfg)),
+                () -> new KinesisShardSplitReader(cfg, KinesisClientFactory.create(cfg), readerContext.metricGroup()),
                 new KinesisRecordEmitter(),
                 new Configuration(),
                 readerContext);

@@ -15,6 +15,7 @@ import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
+import org.apache.flink.metrics.MetricGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -30,7 +31,8 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 /**
  * Polls the assigned shards round-robin with GetRecords (at most one call per shard every
  * {@link #POLL_INTERVAL_MILLIS}, well under the 5 calls/s/shard limit). Runs in the single fetcher
- * thread of the source reader.
+ * thread of the source reader. Each assigned shard reports GetRecords' MillisBehindLatest as the
+ * gauge {@code millisBehindLatest} ({@link KinesisShardMetrics}) until it is finished.
  */
 final class KinesisShardSplitReader implements SplitReader<Record, KinesisShardSplit> {
 
@@ -42,6 +44,7 @@ final class KinesisShardSplitReader implements SplitReader<Record, KinesisShardS
 
     private final KinesisConfig config;
     private final KinesisAsyncClient client;
+    private final MetricGroup metricGroup;
     private final Deque<ShardCursor> cursors = new ArrayDeque<>();
     private final Object wakeUpLock = new Object();
     private boolean wokenUp;
@@ -51,16 +54,20 @@ final class KinesisShardSplitReader implements SplitReader<Record, KinesisShardS
         String lastSequenceNumber;
         String iterator;
         long nextPollAt;
+        final KinesisShardMetrics metrics;
 
-        ShardCursor(KinesisShardSplit split) {
+        ShardCursor(KinesisShardSplit split, KinesisShardMetrics metrics) {
             this.shardId = split.shardId();
             this.lastSequenceNumber = split.lastSequenceNumber();
+            this.metrics = metrics;
         }
     }
 
-    KinesisShardSplitReader(KinesisConfig config, KinesisAsyncClient client) {
+    /** @param metricGroup the source reader's metric group, below which each shard's group is registered */
+    KinesisShardSplitReader(KinesisConfig config, KinesisAsyncClient client, MetricGroup metricGroup) {
         this.config = config;
         this.client = client;
+        this.metricGroup = metricGroup;
     }
 
     @Override
@@ -83,11 +90,15 @@ final class KinesisShardSplitReader implements SplitReader<Record, KinesisShardS
             if (!records.isEmpty()) {
                 cursor.lastSequenceNumber = records.get(records.size() - 1).sequenceNumber();
             }
+            if (response.millisBehindLatest() != null) {
+                cursor.metrics.millisBehindLatest(response.millisBehindLatest());
+            }
             cursor.iterator = response.nextShardIterator();
             cursor.nextPollAt = System.currentTimeMillis() + (records.isEmpty() ? POLL_INTERVAL_MILLIS : 0);
             if (cursor.iterator == null) {
                 LOG.info("Shard {} is closed and fully read", cursor.shardId);
                 cursors.remove(cursor);
+                cursor.metrics.unregister();
                 return new RecordsBySplits<>(Map.of(cursor.shardId, records), Set.of(cursor.shardId));
             }
             return new RecordsBySplits<>(Map.of(cursor.shardId, records), Set.of());
@@ -170,7 +181,8 @@ final class KinesisShardSplitReader implements SplitReader<Record, KinesisShardS
             Collection<KinesisShardSplit> splits = splitsChanges.splits();
             for (KinesisShardSplit split : splits) {
                 LOG.info("Reading shard {} after sequence number {}", split.shardId(), split.lastSequenceNumber());
-                cursors.addLast(new ShardCursor(split));
+                cursors.addLast(new ShardCursor(
+                        split, new KinesisShardMetrics(metricGroup, config.inputStreamArn(), split.shardId())));
             }
         }
     }
@@ -185,7 +197,19 @@ final class KinesisShardSplitReader implements SplitReader<Record, KinesisShardS
 
     @Override
     public void close() {
+        synchronized (wakeUpLock) {
+            cursors.forEach(cursor -> cursor.metrics.unregister());
+        }
         client.close();
+    }
+
+    /** For tests: shard id to the metrics of each shard being read. */
+    Map<String, KinesisShardMetrics> shardMetrics() {
+        Map<String, KinesisShardMetrics> metrics = new HashMap<>();
+        for (ShardCursor cursor : cursors) {
+            metrics.put(cursor.shardId, cursor.metrics);
+        }
+        return metrics;
     }
 
     /** For tests and logs: shard id to last sequence number read. */

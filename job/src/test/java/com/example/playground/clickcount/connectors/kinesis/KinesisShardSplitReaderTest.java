@@ -8,9 +8,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.testutils.MetricListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
@@ -19,7 +22,10 @@ import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceed
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
-/** The split reader against a scripted Kinesis client: throttling, expired iterators, closed shards. */
+/**
+ * The split reader against a scripted Kinesis client: throttling, expired iterators, closed shards,
+ * and the per-shard lag gauge.
+ */
 class KinesisShardSplitReaderTest {
 
     private static final String STREAM_ARN = "arn:aws:kinesis:us-east-1:000000000000:stream/input";
@@ -28,7 +34,8 @@ class KinesisShardSplitReaderTest {
     private static final String CHILD_2 = "shardId-000000000002";
 
     private final StubKinesisClient client = new StubKinesisClient();
-    private final KinesisShardSplitReader reader = new KinesisShardSplitReader(config(), client);
+    private final MetricListener metrics = new MetricListener();
+    private final KinesisShardSplitReader reader = new KinesisShardSplitReader(config(), client, metrics.getMetricGroup());
     /** Sequence numbers handed on per split, over all fetches, in order. */
     private final Map<String, List<String>> handedOn = new LinkedHashMap<>();
 
@@ -160,5 +167,54 @@ class KinesisShardSplitReaderTest {
         assertThat(handedOn).isEqualTo(Map.of(SHARD, List.of("1", "2"), CHILD_1, List.of("10"), CHILD_2, List.of("20")));
         assertThat(client.iteratorsRead()).containsExactly(start(SHARD), start(CHILD_1), start(CHILD_2));
         assertThat(reader.positions()).isEqualTo(Map.of(CHILD_1, "10", CHILD_2, "20"));
+    }
+
+    /** The shard's gauge under the official source's identifier, if registered. */
+    private Optional<Gauge<Long>> millisBehindLatest(String shardId) {
+        return metrics.getGauge(
+                "KinesisStreamSource", "accountId", "000000000000", "region", "us-east-1",
+                "stream", "input", "shardId", shardId, "millisBehindLatest");
+    }
+
+    @Test
+    void eachShardReportsTheMillisBehindLatestOfItsLastGetRecordsUnderTheOfficialSourcesMetricName() {
+        client.records(start(SHARD), "it-1", 12_000L, "1", "2")
+                .records(start(CHILD_1), "c1-1", 500L, "10")
+                .records("it-1", "it-2", 0L, "3");
+        assign(new KinesisShardSplit(SHARD, null), new KinesisShardSplit(CHILD_1, null));
+
+        // registered at assignment, -1 until the shard's first answer (as the official gauge)
+        assertThat(millisBehindLatest(SHARD)).hasValueSatisfying(gauge -> assertThat(gauge.getValue()).isEqualTo(-1L));
+        fetch();
+        fetch();
+
+        assertThat(millisBehindLatest(SHARD)).hasValueSatisfying(gauge -> assertThat(gauge.getValue()).isEqualTo(12_000L));
+        assertThat(millisBehindLatest(CHILD_1)).hasValueSatisfying(gauge -> assertThat(gauge.getValue()).isEqualTo(500L));
+
+        fetch();
+
+        assertThat(millisBehindLatest(SHARD)).hasValueSatisfying(gauge -> assertThat(gauge.getValue()).isZero());
+        assertThat(millisBehindLatest(CHILD_1)).hasValueSatisfying(gauge -> assertThat(gauge.getValue()).isEqualTo(500L));
+    }
+
+    @Test
+    void aThrottledGetRecordsKeepsTheLastLagAndAClosedShardNoLongerReportsOne() {
+        client.records(start(SHARD), "it-1", 3_000L, "1")
+                .fails("it-1", ProvisionedThroughputExceededException.builder().message("Rate exceeded for shard").build())
+                .records("it-1", null, 0L, "2");
+        assign(new KinesisShardSplit(SHARD, null));
+
+        fetch();
+        fetch();
+
+        assertThat(millisBehindLatest(SHARD)).hasValueSatisfying(gauge -> assertThat(gauge.getValue()).isEqualTo(3_000L));
+        KinesisShardMetrics shardMetrics = reader.shardMetrics().get(SHARD);
+        assertThat(shardMetrics.registered()).isTrue();
+
+        Fetched last = fetch();
+
+        assertThat(last.finished()).containsExactly(SHARD);
+        assertThat(reader.shardMetrics()).isEmpty();
+        assertThat(shardMetrics.registered()).isFalse();
     }
 }

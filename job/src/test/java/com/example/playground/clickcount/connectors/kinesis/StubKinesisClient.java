@@ -56,6 +56,11 @@ final class StubKinesisClient implements KinesisAsyncClient {
 
     /** GetRecords on {@code iterator} returns these records and {@code next} ({@code null}: shard closed). */
     StubKinesisClient records(String iterator, String next, String... sequenceNumbers) {
+        return records(iterator, next, 0L, sequenceNumbers);
+    }
+
+    /** As {@link #records(String, String, String...)}, with this MillisBehindLatest in the response. */
+    StubKinesisClient records(String iterator, String next, long millisBehindLatest, String... sequenceNumbers) {
         List<Record> records = new ArrayList<>();
         for (String sequenceNumber : sequenceNumbers) {
             records.add(record(sequenceNumber));
@@ -64,7 +69,7 @@ final class StubKinesisClient implements KinesisAsyncClient {
                 .addLast(GetRecordsResponse.builder()
                         .records(records)
                         .nextShardIterator(next)
-                        .millisBehindLatest(0L)
+                        .millisBehindLatest(millisBehindLatest)
                         .build());
         return this;
     }
