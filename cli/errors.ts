@@ -11,6 +11,17 @@ export class PlayError extends Error {
   }
 }
 
+/**
+ * A command that changes the application was about to act on AWS without being told to: no
+ * `--target` and no local stack running. A usage error (exit 2): nothing was called.
+ */
+export class TargetRefusedError extends UsageError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'TargetRefusedError';
+  }
+}
+
 /** A wait ran out of time. */
 export class WaitTimeoutError extends PlayError {
   constructor(message: string, options?: ErrorOptions) {
@@ -36,6 +47,8 @@ const advice: Readonly<Record<string, string>> = {
   UnsupportedOperationException: 'the application does not support this operation',
   UnrecognizedClientException: 'the credentials were rejected; set AWS_PROFILE or fresh credentials',
   ExpiredTokenException: 'the credentials expired; refresh them (e.g. aws sso login)',
+  InvalidClientTokenId: 'the access key is not valid (STS); set AWS_PROFILE or fresh credentials',
+  SignatureDoesNotMatch: 'the secret key does not match the access key; set AWS_PROFILE or fresh credentials',
   AccessDeniedException: 'your credentials may not do this; use a role allowed to manage the application',
 };
 

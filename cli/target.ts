@@ -1,3 +1,4 @@
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -7,10 +8,18 @@ import type { StreamTarget } from '../lambdas/shared/config';
 import { playgroundDirs, repoRoot, resolveHome, type PlaygroundDirs } from '../local/paths';
 import { LOCAL_CREDENTIALS } from '../local/names';
 import { readStackRecord, type StackRecord, type StreamsKind } from '../local/stack-state';
-import { UsageError } from './io';
+import { explainError, PlayError, TargetRefusedError } from './errors';
+import { UsageError, type Io } from './io';
 import { defineOptions, type OptionBuilder } from './options';
 
 export type TargetKind = 'local' | 'aws';
+
+/**
+ * What a command does to its target. `read` (status, metrics, audit, snapshot list, dashboard) may
+ * fall back to AWS when no local stack runs; `change` (start, stop, scale, fail, restore, snapshot
+ * create and delete) never does: it acts on AWS only with `--target aws`.
+ */
+export type TargetUse = 'read' | 'change';
 
 /** The stack names whose outputs `cdk deploy --outputs-file` writes (infra/lib/stack-names.ts). */
 const CDK_STACKS = STACK_NAME_LIST;
@@ -43,28 +52,65 @@ export interface PlayTarget {
   readonly dashboardUrl?: string;
   /** Set for the local stack. */
   readonly local?: { readonly dirs: PlaygroundDirs; readonly record: StackRecord };
+  /** Set when AWS was chosen because no `--target` was given and no local stack ran in `home`. */
+  readonly fallback?: { readonly home: string };
 }
 
 /** Outputs of `cdk deploy --outputs-file`: stack name → output key → value. */
-type CdkOutputs = Readonly<Record<string, Readonly<Record<string, string>>>>;
+export type CdkOutputs = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
-function readCdkOutputs(file: string): Readonly<Record<string, string>> | undefined {
+/** The outputs file as written, stack by stack; undefined when there is none. @throws UsageError when it is not JSON */
+export function readCdkOutputsFile(file: string): CdkOutputs | undefined {
   if (!existsSync(file)) return undefined;
-  let parsed: CdkOutputs;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8')) as CdkOutputs;
+    return JSON.parse(readFileSync(file, 'utf8')) as CdkOutputs;
   } catch (error) {
     throw new UsageError(`${file} is not valid JSON (write it with: npx cdk deploy --all --outputs-file cdk-outputs.json)`, { cause: error });
   }
+}
+
+function readCdkOutputs(file: string): Readonly<Record<string, string>> | undefined {
+  const parsed = readCdkOutputsFile(file);
+  if (!parsed) return undefined;
   const merged: Record<string, string> = {};
   for (const stack of CDK_STACKS) Object.assign(merged, parsed[stack] ?? {});
   return merged;
 }
 
-/** Resolves `--target/--home/--app/--outputs` into a target; reads the stack record or cdk-outputs.json. */
-export function resolveTarget(flags: TargetFlags): PlayTarget {
+/** The outputs file `--outputs` names, else cdk-outputs.json of the repository. */
+export function outputsFilePath(flags: Pick<TargetFlags, 'outputs'>): string {
+  return path.resolve(flags.outputs ?? path.join(repoRoot, 'cdk-outputs.json'));
+}
+
+/** The words for a region that cdk-outputs.json does not name. */
+const CONFIGURED_REGION = 'the region of your AWS configuration';
+
+/** Why a command that changes the application does not act on AWS by itself, and the two ways on. */
+function refusal(flags: TargetFlags, home: string): TargetRefusedError {
+  let outputs: Readonly<Record<string, string>> | undefined;
+  try {
+    outputs = readCdkOutputs(outputsFilePath(flags));
+  } catch {
+    outputs = undefined; // a broken file is reported once --target aws is given
+  }
+  const app = flags.app ?? outputs?.ApplicationName;
+  const aws = app
+    ? `add --target aws to act on the deployed application ${app} in ${outputs?.Region ?? CONFIGURED_REGION}`
+    : 'add --target aws --app NAME to act on a deployed application';
+  return new TargetRefusedError(
+    `no local playground is running in ${home}, and this command changes the application, so it does not fall back to AWS: start the local playground with: npx playground up --detach, or ${aws}`,
+  );
+}
+
+/**
+ * Resolves `--target/--home/--app/--outputs` into a target; reads the stack record or cdk-outputs.json.
+ * Without `--target`, the local stack when one runs; otherwise AWS for a command that reads, and a
+ * refusal (TargetRefusedError, before any call) for one that changes the application.
+ */
+export function resolveTarget(flags: TargetFlags, use: TargetUse = 'read'): PlayTarget {
   const dirs = playgroundDirs(resolveHome(flags.home));
   const record = readStackRecord(dirs);
+  if (!flags.target && !record && use === 'change') throw refusal(flags, dirs.home);
   const kind: TargetKind = flags.target ?? (record ? 'local' : 'aws');
   if (kind === 'local') {
     if (!record) {
@@ -93,7 +139,7 @@ export function resolveTarget(flags: TargetFlags): PlayTarget {
       local: { dirs, record },
     };
   }
-  const outputsFile = path.resolve(flags.outputs ?? path.join(repoRoot, 'cdk-outputs.json'));
+  const outputsFile = outputsFilePath(flags);
   const outputs = readCdkOutputs(outputsFile);
   if (flags.outputs && !outputs) throw new UsageError(`${outputsFile} does not exist`);
   const applicationName = flags.app ?? outputs?.ApplicationName;
@@ -131,7 +177,69 @@ export function resolveTarget(flags: TargetFlags): PlayTarget {
     ...(input ? { input } : {}),
     ...(outputs?.LedgerTableName && outputs.AuditTableName ? { tables: { ledger: outputs.LedgerTableName, audit: outputs.AuditTableName } } : {}),
     ...(outputs?.DashboardUrl ? { dashboardUrl: outputs.DashboardUrl } : {}),
+    ...(flags.target ? {} : { fallback: { home: dirs.home } }),
   };
+}
+
+/** Who the AWS calls are made as (STS GetCallerIdentity) and the region the SDK uses. */
+export interface CallerIdentity {
+  readonly account: string;
+  readonly arn: string;
+  /** Undefined when the SDK finds no region. */
+  readonly region?: string;
+}
+
+/** Reads the caller's identity with the given client options. */
+export type IdentityReader = (options: ClientOptions) => Promise<CallerIdentity>;
+
+/** STS GetCallerIdentity: read-only, allowed to every principal, so it answers whenever the credentials are valid. */
+export const stsIdentity: IdentityReader = async (options) => {
+  const client = new STSClient(options);
+  try {
+    const out = await client.send(new GetCallerIdentityCommand({}));
+    const region = await client.config.region().catch(() => undefined);
+    return { account: out.Account ?? '?', arn: out.Arn ?? '?', ...(region ? { region } : {}) };
+  } finally {
+    client.destroy();
+  }
+};
+
+export interface AnnounceOptions {
+  /** Stdout carries JSON: the line goes to stderr. @default false */
+  readonly json?: boolean;
+  /** @default stsIdentity */
+  readonly identity?: IdentityReader;
+}
+
+/**
+ * Says where a command acts before it does: a command that changes an AWS application names the
+ * account (STS), region and application, and fails (PlayError, before any other call) when the
+ * account cannot be told; a command that reads AWS because no local stack runs says so. One line,
+ * on stdout (stderr with `--json`); nothing for the local stack.
+ */
+export async function announceTarget(target: PlayTarget, use: TargetUse, io: Io, options: AnnounceOptions = {}): Promise<void> {
+  if (target.kind !== 'aws') return;
+  const say = (line: string): void => (options.json ? io.err(line) : io.out(line));
+  if (use === 'read') {
+    if (target.fallback) {
+      say(`reading the deployed application ${target.applicationName} in ${target.region ?? CONFIGURED_REGION} (no local stack running in ${target.fallback.home})`);
+    }
+    return;
+  }
+  let who: CallerIdentity;
+  try {
+    who = await (options.identity ?? stsIdentity)(target.msf);
+  } catch (error) {
+    throw new PlayError(`cannot tell which AWS account ${target.applicationName} would be changed in, so nothing was done: ${explainError(error, { kind: 'aws' })}`, { cause: error });
+  }
+  say(`acting on AWS: account ${who.account} (${who.arn}), region ${who.region ?? target.region ?? '?'}, application ${target.applicationName}`);
+}
+
+/** resolveTarget, then announceTarget: what a command's action calls before it acts. */
+export async function playTarget(flags: TargetFlags, use: TargetUse, io: Io, options: AnnounceOptions = {}): Promise<PlayTarget> {
+  const target = resolveTarget(flags, use);
+  await announceTarget(target, use, io, options);
+  return target;
 }
 
 /** What `--home` accepts, in every command that has it (the rule is resolveHome in local/paths.ts). */
@@ -140,7 +248,11 @@ const HOME_HELP = "the local playground's checkout, or its home directory (defau
 /** Declares `--target`, `--home`, `--app` and `--outputs`: every play's first options. */
 export function targetOptions(o: OptionBuilder): TargetFlags {
   return {
-    target: o.optionalWord<TargetKind>('--target <where>', 'local or aws (default: local when a local playground runs, else aws)', ['local', 'aws']),
+    target: o.optionalWord<TargetKind>(
+      '--target <where>',
+      'local or aws (default: local when a local playground runs; else aws for commands that only read, while commands that change the application refuse)',
+      ['local', 'aws'],
+    ),
     home: o.optionalText('--home <dir>', HOME_HELP),
     app: o.optionalText('--app <name>', 'the Managed Flink application (AWS; default: ApplicationName from cdk-outputs.json)'),
     outputs: o.optionalText('--outputs <file>', 'the outputs of cdk deploy --outputs-file (default cdk-outputs.json)'),

@@ -4,7 +4,7 @@ import { AuditRangeError } from '../../lambdas/shared/errors';
 import { UsageError, type Io } from '../io';
 import { realClock, type Clock } from '../../local/poll';
 import { PlayError, runPlay } from '../errors';
-import { resolveTarget, targetFlags, withTargetOptions, type PlayTarget } from '../target';
+import { playTarget, targetFlags, withTargetOptions, type PlayTarget } from '../target';
 import type { RegisterCommand } from './register';
 import type { UpReport } from './up';
 
@@ -128,7 +128,7 @@ export const registerAudit: RegisterCommand = (program, io, setExit) => {
     .option('--since <duration>', 'audit the windows of the last 90s/15m/2h/1d (default: since the local stack started; the last hour on AWS)', parseDuration)
     .option('--json', 'print the same JSON as up --report', false)
     .action(async (flags: Record<string, unknown>) => {
-      const target = resolveTarget(targetFlags(flags));
+      const target = await playTarget(targetFlags(flags), 'read', io, { json: Boolean(flags.json) });
       setExit(await audit({ target, sinceMs: flags.since as number | undefined, json: Boolean(flags.json) }, io));
     });
 };

@@ -3,7 +3,7 @@ import { PlayError, runPlay } from '../errors';
 import type { Io } from '../io';
 import { describeApplication, msfClient } from '../msf';
 import { defineOptions } from '../options';
-import { resolveTarget, targetOptions, type PlayTarget } from '../target';
+import { playTarget, targetOptions, type PlayTarget } from '../target';
 import type { RegisterCommand } from './register';
 
 export interface DashboardOptions {
@@ -60,6 +60,6 @@ export const registerDashboard: RegisterCommand = (program, io, setExit) => {
     .description('Print the Flink dashboard URL (pre-signed on AWS) and the CloudWatch dashboard')
     .action(async () => {
       const flags = dashboardFlags.read(command);
-      setExit(await dashboard({ target: resolveTarget(flags.target), sessionSeconds: flags.session, json: flags.json }, io));
+      setExit(await dashboard({ target: await playTarget(flags.target, 'read', io, { json: flags.json }), sessionSeconds: flags.session, json: flags.json }, io));
     });
 };

@@ -8,7 +8,7 @@ import { allTasksRunning, currentJob, localFlink } from '../flink';
 import type { Io } from '../io';
 import { reporter, seconds, stamped } from '../msf';
 import { defineOptions } from '../options';
-import { resolveTarget, targetOptions, type PlayTarget } from '../target';
+import { announceTarget, resolveTarget, targetOptions, type PlayTarget } from '../target';
 import type { RegisterCommand } from './register';
 
 export interface FailOptions {
@@ -103,6 +103,13 @@ async function restoredCheckpoint(rest: FlinkRestClient, jobId: string): Promise
   return restored ? `checkpoint ${restored.id}` : 'no checkpoint (none was complete)';
 }
 
+/** `--kill-taskmanager` needs the local stack's supervisor. @throws UsageError */
+function checkKillTaskManager(options: Pick<FailOptions, 'killTaskManager' | 'target'>): void {
+  if (options.killTaskManager && !options.target.local) {
+    throw new UsageError('--kill-taskmanager works on the local playground only (MSF manages its TaskManagers); on AWS run: playground fail');
+  }
+}
+
 /**
  * `playground fail [--kill-taskmanager] [--down-for S]`: inject a failure. By default (and on AWS)
  * writes the job's control record to the input stream, so the job throws once and recovers from its
@@ -112,9 +119,7 @@ export async function fail(options: FailOptions, io: Io): Promise<number> {
   const { target } = options;
   const clock = options.clock ?? realClock;
   const timeoutMs = options.timeoutMs ?? 300_000;
-  if (options.killTaskManager && !target.local) {
-    throw new UsageError('--kill-taskmanager works on the local playground only (MSF manages its TaskManagers); on AWS run: playground fail');
-  }
+  checkKillTaskManager(options);
   return runPlay(io, target, async () => {
     const rest = target.local ? localFlink(target) : undefined;
     const job = rest ? await currentJob(rest) : undefined;
@@ -167,7 +172,11 @@ export const registerFail: RegisterCommand = (program, io, setExit) => {
     .add(program.command('fail'))
     .description("Inject a failure: write the job's fault-injection record, or (locally) kill a TaskManager")
     .action(async () => {
-      const { target, timeoutSeconds, ...flags } = failFlags.read(command);
-      setExit(await fail({ ...flags, target: resolveTarget(target), timeoutMs: timeoutSeconds * 1000 }, io));
+      const { target: targetFlags, timeoutSeconds, ...flags } = failFlags.read(command);
+      const target = resolveTarget(targetFlags, 'change');
+      // A wrong flag is reported before the account is looked up.
+      checkKillTaskManager({ ...flags, target });
+      await announceTarget(target, 'change', io);
+      setExit(await fail({ ...flags, target, timeoutMs: timeoutSeconds * 1000 }, io));
     });
 };

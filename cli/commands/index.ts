@@ -1,5 +1,6 @@
 import { registerAudit } from './audit';
 import { registerDashboard } from './dashboard';
+import { registerDoctor } from './doctor';
 import { registerCost } from './cost';
 import { registerDown } from './down';
 import { registerFail } from './fail';
@@ -28,4 +29,5 @@ export const commands: readonly RegisterCommand[] = [
   registerAudit,
   registerDashboard,
   registerCost,
+  registerDoctor,
 ];

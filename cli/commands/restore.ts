@@ -2,7 +2,7 @@ import { runPlay } from '../errors';
 import type { Io } from '../io';
 import { msfClient, recordedFailures, requireSnapshot, seconds, startApplication, stopApplication, type WaitOptions } from '../msf';
 import { defineOptions } from '../options';
-import { resolveTarget, targetOptions, type PlayTarget } from '../target';
+import { playTarget, targetOptions, type PlayTarget } from '../target';
 import type { RegisterCommand } from './register';
 import { parseRestore } from './start';
 
@@ -41,6 +41,6 @@ export const registerRestore: RegisterCommand = (program, io, setExit) => {
     .argument('<snapshot>', 'the snapshot name (see: playground snapshot list)', parseRestore)
     .action(async (snapshot: string) => {
       const flags = restoreFlags.read(command);
-      setExit(await restore({ target: resolveTarget(flags.target), snapshot, wait: { timeoutMs: flags.timeoutSeconds * 1000 } }, io));
+      setExit(await restore({ target: await playTarget(flags.target, 'change', io), snapshot, wait: { timeoutMs: flags.timeoutSeconds * 1000 } }, io));
     });
 };

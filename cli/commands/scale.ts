@@ -5,7 +5,7 @@ import { PlayError, runPlay } from '../errors';
 import type { Io } from '../io';
 import { describeApplication, kpusFor, msfClient, parallelismOf, recordedFailures, seconds, updateParallelism, type WaitOptions } from '../msf';
 import { defineOptions, intIn } from '../options';
-import { resolveTarget, targetOptions, type PlayTarget } from '../target';
+import { playTarget, targetOptions, type PlayTarget } from '../target';
 import type { RegisterCommand } from './register';
 
 /** The highest parallelism `scale` accepts: MSF's default KPU ceiling times its ParallelismPerKPU ceiling. */
@@ -81,7 +81,7 @@ export const registerScale: RegisterCommand = (program, io, setExit) => {
       setExit(
         await scale(
           {
-            target: resolveTarget(flags.target),
+            target: await playTarget(flags.target, 'change', io),
             parallelism,
             perKpu: flags.perKpu,
             autoScaling: flags.autoScaling === undefined ? undefined : flags.autoScaling === 'on',

@@ -4,7 +4,7 @@ import { PlayError, runPlay, UsageError } from '../errors';
 import type { Io } from '../io';
 import { createSnapshot, describeApplication, listSnapshots, msfClient, requireSnapshot, seconds, type WaitOptions } from '../msf';
 import { defineOptions } from '../options';
-import { resolveTarget, targetOptions, type PlayTarget } from '../target';
+import { playTarget, targetOptions, type PlayTarget } from '../target';
 import type { RegisterCommand } from './register';
 
 export type SnapshotAction =
@@ -116,20 +116,20 @@ export const registerSnapshot: RegisterCommand = (program, io, setExit) => {
     .action(async (name: string | undefined) => {
       const flags = createFlags.read(create);
       const wait: WaitOptions = { timeoutMs: flags.timeoutSeconds * 1000 };
-      setExit(await snapshot({ target: resolveTarget(flags.target), do: { action: 'create', name }, json: flags.json, wait }, io));
+      setExit(await snapshot({ target: await playTarget(flags.target, 'change', io, { json: flags.json }), do: { action: 'create', name }, json: flags.json, wait }, io));
     });
   const list = listFlags
     .add(group.command('list'))
     .description('List the snapshots, newest first')
     .action(async () => {
       const flags = listFlags.read(list);
-      setExit(await snapshot({ target: resolveTarget(flags.target), do: { action: 'list' }, json: flags.json }, io));
+      setExit(await snapshot({ target: await playTarget(flags.target, 'read', io, { json: flags.json }), do: { action: 'list' }, json: flags.json }, io));
     });
   const remove = deleteFlags
     .add(group.command('delete'))
     .description('Delete a snapshot')
     .argument('<name>', 'the snapshot name', parseSnapshotName)
     .action(async (name: string) => {
-      setExit(await snapshot({ target: resolveTarget(deleteFlags.read(remove)), do: { action: 'delete', name }, json: false }, io));
+      setExit(await snapshot({ target: await playTarget(deleteFlags.read(remove), 'change', io), do: { action: 'delete', name }, json: false }, io));
     });
 };

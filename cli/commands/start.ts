@@ -2,7 +2,7 @@ import { PlayError, runPlay, UsageError } from '../errors';
 import type { Io } from '../io';
 import { describeApplication, msfClient, recordedFailures, seconds, startApplication, type RestoreChoice, type WaitOptions } from '../msf';
 import { defineOptions } from '../options';
-import { resolveTarget, targetOptions, type PlayTarget } from '../target';
+import { playTarget, targetOptions, type PlayTarget } from '../target';
 import type { RegisterCommand } from './register';
 
 export type { RestoreChoice };
@@ -59,6 +59,6 @@ export const registerStart: RegisterCommand = (program, io, setExit) => {
     .action(async () => {
       const flags = startFlags.read(command);
       const restore = parseRestore(flags.restore);
-      setExit(await start({ target: resolveTarget(flags.target), restore, wait: { timeoutMs: flags.timeoutSeconds * 1000 } }, io));
+      setExit(await start({ target: await playTarget(flags.target, 'change', io), restore, wait: { timeoutMs: flags.timeoutSeconds * 1000 } }, io));
     });
 };

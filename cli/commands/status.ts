@@ -5,7 +5,7 @@ import { runPlay } from '../errors';
 import type { Io } from '../io';
 import { describeApplication, listSnapshots, msfClient, parallelismOf } from '../msf';
 import { defineOptions } from '../options';
-import { resolveTarget, targetOptions, type PlayTarget } from '../target';
+import { playTarget, targetOptions, type PlayTarget } from '../target';
 import type { RegisterCommand } from './register';
 
 export interface StatusOptions {
@@ -137,6 +137,6 @@ export const registerStatus: RegisterCommand = (program, io, setExit) => {
     .description('Show the application: state, version, parallelism, KPUs, last snapshot (like flink list)')
     .action(async () => {
       const flags = statusFlags.read(command);
-      setExit(await status({ target: resolveTarget(flags.target), json: flags.json }, io));
+      setExit(await status({ target: await playTarget(flags.target, 'read', io, { json: flags.json }), json: flags.json }, io));
     });
 };

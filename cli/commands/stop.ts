@@ -2,7 +2,7 @@ import { runPlay } from '../errors';
 import type { Io } from '../io';
 import { msfClient, recordedFailures, seconds, stopApplication, type WaitOptions } from '../msf';
 import { defineOptions } from '../options';
-import { resolveTarget, targetOptions, type PlayTarget } from '../target';
+import { playTarget, targetOptions, type PlayTarget } from '../target';
 import type { RegisterCommand } from './register';
 
 export interface StopOptions {
@@ -48,6 +48,6 @@ export const registerStop: RegisterCommand = (program, io, setExit) => {
     .description('Stop the application with a snapshot (a savepoint), wait until READY')
     .action(async () => {
       const flags = stopFlags.read(command);
-      setExit(await stop({ target: resolveTarget(flags.target), force: flags.force, wait: { timeoutMs: flags.timeoutSeconds * 1000 } }, io));
+      setExit(await stop({ target: await playTarget(flags.target, 'change', io), force: flags.force, wait: { timeoutMs: flags.timeoutSeconds * 1000 } }, io));
     });
 };

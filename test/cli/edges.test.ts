@@ -1,6 +1,7 @@
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { DescribeApplicationCommand, KinesisAnalyticsV2Client, ResourceNotFoundException, UpdateApplicationCommand } from '@aws-sdk/client-kinesis-analytics-v2';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, ScanCommand, type BatchGetCommandInput } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -19,12 +20,14 @@ const msf = mockClient(KinesisAnalyticsV2Client);
 const cloudwatch = mockClient(CloudWatchClient);
 const kinesis = mockClient(KinesisClient);
 const dynamodb = mockClient(DynamoDBDocumentClient);
+const sts = mockClient(STSClient);
 
 afterEach(() => {
   msf.reset();
   cloudwatch.reset();
   kinesis.reset();
   dynamodb.reset();
+  sts.reset();
 });
 
 function emptyHome(): string {
@@ -109,6 +112,7 @@ describe('argument validation makes no call', () => {
 
   it('exits 1 with one line for an unknown application, before any update', async () => {
     msf.on(DescribeApplicationCommand).rejects(new ResourceNotFoundException({ message: `Application ${APP} not found`, $metadata: {} }));
+    sts.on(GetCallerIdentityCommand).resolves({ Account: '111122223333', Arn: 'arn:aws:iam::111122223333:user/player' });
     const io = recordingIo();
 
     const code = await main(aws('scale', '2'), io);
