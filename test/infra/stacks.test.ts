@@ -35,6 +35,21 @@ function statements(templates: readonly Template[]): { Action: string | string[]
   return found;
 }
 
+/** The IAM policy statements attached to the role with the given logical ID. */
+function roleStatements(template: Template, roleId: string): { Action: string | string[]; Resource: unknown }[] {
+  return Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+    .filter((policy) => JSON.stringify(policy.Properties?.Roles ?? []).includes(`"${roleId}"`))
+    .flatMap((policy) => (policy.Properties?.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement);
+}
+
+/** The logical ID in `{ 'Fn::GetAtt': [id, attribute] }` or `{ Ref: id }`. */
+function logicalIdOf(value: unknown): string {
+  const ref = value as { 'Fn::GetAtt'?: [string, string]; Ref?: string };
+  const id = ref['Fn::GetAtt']?.[0] ?? ref.Ref;
+  if (id === undefined) throw new Error(`not a reference: ${JSON.stringify(value)}`);
+  return id;
+}
+
 /** The name CDK's default synthesizer gives the bootstrap assets bucket. */
 const BOOTSTRAP_ASSETS_BUCKET = 'cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}';
 
@@ -385,6 +400,75 @@ describe.each(VARIANTS)('the $name variant', (variant) => {
     expect(perPartitionPerDay).toBeLessThan(Number(properties['log.retention.bytes']));
   });
 
+  it.runIf(!kinesis && !localstack)('lets the auditor\'s event source mapping reach the brokers through the cluster\'s own security group', () => {
+    // The mapping polls from network interfaces with the cluster's subnets and security group.
+    const clusters = { ...resourcesOf(stateful, 'AWS::MSK::Cluster'), ...resourcesOf(stateful, 'AWS::MSK::ServerlessCluster') };
+    const [cluster] = Object.values(clusters);
+    const groups =
+      variant.context.streams === 'msk'
+        ? (cluster.Properties!.BrokerNodeGroupInfo as { SecurityGroups: unknown[] }).SecurityGroups
+        : (cluster.Properties!.VpcConfigs as { SecurityGroups: unknown[] }[])[0].SecurityGroups;
+    expect(groups).toHaveLength(1);
+    const group = { 'Fn::GetAtt': [logicalIdOf(groups[0]), 'GroupId'] };
+    stateful.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: group,
+      SourceSecurityGroupId: group,
+      IpProtocol: 'tcp',
+      FromPort: 9098,
+      ToPort: 9098,
+    });
+    stateful.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      GroupId: group,
+      DestinationSecurityGroupId: group,
+      IpProtocol: 'tcp',
+      FromPort: 9098,
+      ToPort: 9098,
+    });
+    // Out to Lambda and STS over HTTPS (through the NAT gateway), and nothing else.
+    const egress = stateful.toJSON().Resources[logicalIdOf(groups[0])].Properties.SecurityGroupEgress as unknown[];
+    expect(egress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 })]);
+  });
+
+  it.runIf(!kinesis && !localstack)('lets every idempotent producer (generator, Flink application) write idempotently on the cluster', () => {
+    const generatorRole = Object.values(resourcesOf(functions, 'AWS::Lambda::Function'))
+      .filter((fn) => JSON.stringify(fn.Properties?.Environment ?? {}).includes('"INPUT_TOPIC"'))
+      .map((fn) => logicalIdOf(fn.Properties!.Role));
+    expect(generatorRole).toHaveLength(1);
+    const applicationRole = Object.values(resourcesOf(application!, 'AWS::KinesisAnalyticsV2::Application')).map((app) =>
+      logicalIdOf(app.Properties!.ServiceExecutionRole),
+    );
+    expect(applicationRole).toHaveLength(1);
+    for (const [template, roleId] of [
+      [functions, generatorRole[0]],
+      [application!, applicationRole[0]],
+    ] as const) {
+      const idempotent = roleStatements(template, roleId).filter((statement) => [statement.Action].flat().includes('kafka-cluster:WriteDataIdempotently'));
+      expect(idempotent, roleId).toHaveLength(1);
+      // The cluster's ARN, imported from the stateful stack (not a topic's).
+      const resources = [idempotent[0].Resource].flat();
+      expect(resources, roleId).toHaveLength(1);
+      expect(JSON.stringify(resources[0]), roleId).toMatch(/Fn::ImportValue.*KafkaCluster21A1BE89Arn/);
+    }
+  });
+
+  it('sends every function\'s logs to a log group of its stack with a retention, deleted with the stack', () => {
+    let functionCount = 0;
+    for (const [name, template] of Object.entries(synth.templates)) {
+      const resources = template.toJSON().Resources as Record<string, { Type: string; DeletionPolicy?: string; Properties?: Record<string, unknown> }>;
+      for (const [id, fn] of Object.entries(resourcesOf(template, 'AWS::Lambda::Function'))) {
+        functionCount += 1;
+        const logGroup = (fn.Properties?.LoggingConfig as { LogGroup?: unknown } | undefined)?.LogGroup;
+        expect.soft(logGroup, `${name}/${id} has a log group of its own`).toBeDefined();
+        if (logGroup === undefined) continue;
+        const group = resources[logicalIdOf(logGroup)];
+        expect.soft(group?.Type, `${name}/${id}`).toBe('AWS::Logs::LogGroup');
+        expect.soft(group?.Properties?.RetentionInDays, `${name}/${id}`).toBeGreaterThan(0);
+        expect.soft(group?.DeletionPolicy, `${name}/${id}`).toBe('Delete');
+      }
+    }
+    expect(functionCount).toBeGreaterThanOrEqual(3);
+  });
+
   it('schedules the generator and the sweep every minute', () => {
     functions.resourcePropertiesCountIs('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)', State: 'ENABLED' }, 2);
   });
@@ -443,6 +527,19 @@ describe('the configuration switches', () => {
     templates.PlaygroundFunctions.hasResourceProperties('AWS::Events::Rule', { State: 'DISABLED', ScheduleExpression: 'rate(1 minute)' });
     templates.PlaygroundStateful.allResourcesProperties('AWS::Kinesis::Stream', { ShardCount: 2, StreamModeDetails: { StreamMode: 'PROVISIONED' } });
     templates.PlaygroundApplication.resourceCountIs('Custom::AWS', 0);
+  });
+
+  it('starts the application again on a deploy that changes only its configuration, and not on one that changes nothing', { timeout: 180_000 }, () => {
+    const startOf = (context: Record<string, unknown>): unknown => {
+      const starts = Object.values(resourcesOf(synthesize(context).templates.PlaygroundApplication, 'Custom::AWS'));
+      expect(starts).toHaveLength(1);
+      return starts[0].Properties;
+    };
+    const before = startOf({ checkpointIntervalMs: 60000 });
+    // A change of the properties makes CloudFormation send an Update, which calls StartApplication.
+    expect(startOf({ checkpointIntervalMs: 60000 })).toEqual(before);
+    expect(startOf({ checkpointIntervalMs: 10000 })).not.toEqual(before);
+    expect(startOf({ parallelism: 2 })).not.toEqual(before);
   });
 
   it('passes parallelism, autoscaling and the checkpoint interval to the application', () => {

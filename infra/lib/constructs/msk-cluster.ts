@@ -7,6 +7,7 @@ import * as msk from 'aws-cdk-lib/aws-msk';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag';
+import { awsCustomResourceLogGroup } from './aws-custom-resource-logs';
 import { KafkaTopics } from './kafka-topics';
 
 /** The IAM-authenticated TLS port of MSK brokers. */
@@ -89,6 +90,14 @@ export class MskCluster extends Construct implements ec2.IConnectable {
       securityGroups: [this.securityGroup],
       defaultPort: ec2.Port.tcp(MSK_IAM_PORT),
     });
+    // Lambda's MSK event source mapping (the auditor's trigger) polls the brokers from network
+    // interfaces in the cluster's own subnets with the cluster's own security group (Lambda developer
+    // guide, "Configuring your Amazon MSK cluster and Amazon VPC network for Lambda"). That group must
+    // let itself in and out on the broker port, and out on HTTPS: the mapping reaches Lambda and STS
+    // through the NAT gateway.
+    this.securityGroup.addIngressRule(this.securityGroup, ec2.Port.tcp(MSK_IAM_PORT), 'Lambda event source mapping to the brokers (IAM/TLS)');
+    this.securityGroup.addEgressRule(this.securityGroup, ec2.Port.tcp(MSK_IAM_PORT), 'Lambda event source mapping to the brokers (IAM/TLS)');
+    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Lambda event source mapping to Lambda and STS (HTTPS through the NAT gateway)');
     // Derived from the stack name (unique per account and region), so that IAM ARNs of this
     // cluster's topics, groups and transactional ids are known at synth time.
     const clusterName = `${Stack.of(this).stackName}-${id}`.slice(0, 64);
@@ -160,6 +169,7 @@ export class MskCluster extends Construct implements ec2.IConnectable {
         new iam.PolicyStatement({ actions: ['kafka:GetBootstrapBrokers'], resources: [this.clusterArn] }),
       ]),
       installLatestAwsSdk: false,
+      logGroup: awsCustomResourceLogGroup(this),
     });
     this.bootstrapBrokers = brokers.getResponseField('BootstrapBrokerStringSaslIam');
 
@@ -236,8 +246,14 @@ export class MskCluster extends Construct implements ec2.IConnectable {
   }
 
   /**
-   * Lets the grantee produce to `topic`; with `transactions`, also with transactional ids
-   * (Flink's exactly-once Kafka sink) of the given prefix.
+   * Lets the grantee produce to `topic` with an idempotent producer; with `transactionalIdPrefix`,
+   * also with transactional ids (Flink's exactly-once Kafka sink) of that prefix.
+   *
+   * Every producer of the playground is idempotent: the generator (kafkajs `idempotent: true`) and
+   * the job's KafkaSink (`enable.idempotence` is the kafka-clients default). With IAM access control
+   * an idempotent producer needs `kafka-cluster:WriteDataIdempotently` on the cluster unless it may
+   * write to every topic (MSK developer guide, "Create authorization policies for the IAM role");
+   * without it the brokers answer `ClusterAuthorizationException`.
    */
   public grantProduce(grantee: iam.IGrantable, topic: string, transactionalIdPrefix?: string): void {
     this.grantConnect(grantee);
@@ -245,6 +261,11 @@ export class MskCluster extends Construct implements ec2.IConnectable {
       grantee,
       actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
       resourceArns: [this.topicArn(topic)],
+    });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kafka-cluster:WriteDataIdempotently'],
+      resourceArns: [this.clusterArn],
     });
     if (transactionalIdPrefix !== undefined) {
       // A separate policy so the acknowledgement of its wildcard covers nothing else.

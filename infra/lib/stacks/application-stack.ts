@@ -54,7 +54,7 @@ export class ApplicationStack extends Stack {
       this.application.node.addDependency(streams.cluster.topics);
     }
     if (props.startApplication ?? true) {
-      new StartApplication(this, 'Start', { application: this.application, triggers: [this.application.jar.assetHash] });
+      new StartApplication(this, 'Start', { application: this.application });
       acknowledgeAwsCustomResourceProvider(this);
     }
     new CfnOutput(this, 'ApplicationName', { value: this.application.applicationName, description: 'Managed Flink application' });
