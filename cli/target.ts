@@ -22,7 +22,7 @@ export type TargetKind = 'local' | 'aws';
 export type TargetUse = 'read' | 'change';
 
 /** The stack names whose outputs `cdk deploy --outputs-file` writes (infra/lib/stack-names.ts). */
-const CDK_STACKS = STACK_NAME_LIST;
+export const CDK_STACKS = STACK_NAME_LIST;
 
 /** The flags every play accepts to choose where it acts. */
 export interface TargetFlags {
@@ -243,7 +243,7 @@ export async function playTarget(flags: TargetFlags, use: TargetUse, io: Io, opt
 }
 
 /** What `--home` accepts, in every command that has it (the rule is resolveHome in local/paths.ts). */
-const HOME_HELP = "the local playground's checkout, or its home directory (default: .playground of the checkout the current directory is in)";
+export const HOME_HELP = "the local playground's checkout, or its home directory (default: .playground of the checkout the current directory is in)";
 
 /** Declares `--target`, `--home`, `--app` and `--outputs`: every play's first options. */
 export function targetOptions(o: OptionBuilder): TargetFlags {

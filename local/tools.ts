@@ -5,7 +5,7 @@ import { MissingToolError } from './errors';
 const run = promisify(execFile);
 
 /** The major version of the `java` on the PATH; throws MissingToolError when there is none. */
-async function javaMajorVersion(java = 'java'): Promise<number> {
+export async function javaMajorVersion(java = 'java'): Promise<number> {
   let output: string;
   try {
     const { stderr, stdout } = await run(java, ['-XshowSettings:properties', '-version'], { timeout: 30_000 });

@@ -23,9 +23,9 @@ import { CDK_STACKS, HOME_HELP, outputsFilePath, readCdkOutputsFile, stsIdentity
 import type { RegisterCommand } from './register';
 
 /** The runtime the CDK app deploys (infra/lib/constructs/flink-application.ts). */
-export const FLINK_RUNTIME = 'FLINK-2_2';
+const FLINK_RUNTIME = 'FLINK-2_2';
 /** The bootstrap stack `cdk bootstrap` creates. */
-export const BOOTSTRAP_STACK = 'CDKToolkit';
+const BOOTSTRAP_STACK = 'CDKToolkit';
 /** What the local stack needs on disk: Maven's cache (Flink, Kafka, DynamoDB Local), logs, data and checkpoints. */
 export const MIN_FREE_BYTES = 2 * 1024 ** 3;
 
@@ -47,7 +47,7 @@ export interface DoctorReport {
 const ok = (what: string): Check => ({ ok: true, what });
 const failed = (what: string, fix: string): Check => ({ ok: false, what, fix });
 
-export function renderCheck(check: Check): string {
+function renderCheck(check: Check): string {
   return check.ok ? `ok   ${check.what}` : `FAIL ${check.what}: ${check.fix ?? ''}`;
 }
 
@@ -170,7 +170,7 @@ export interface LocalDoctorOptions {
 }
 
 /** Java, javac, Maven, the stack's ports, free disk space in the home, and the running stack's health. */
-export async function localChecks(options: LocalDoctorOptions = {}): Promise<Check[]> {
+async function localChecks(options: LocalDoctorOptions = {}): Promise<Check[]> {
   const probes = options.probes ?? machineProbes;
   const dirs = playgroundDirs(resolveHome(options.home));
   const record = readStackRecord(dirs);
@@ -212,7 +212,7 @@ interface CloudFormationModule {
 const CLOUDFORMATION_PACKAGE = '@aws-sdk/client-cloudformation';
 
 /** CloudFormation's DescribeStacks with these client options. */
-export function cloudFormationStacks(options: ClientOptions): StackReader {
+function cloudFormationStacks(options: ClientOptions): StackReader {
   return async (name) => {
     const cfn = (await import(/* @vite-ignore */ CLOUDFORMATION_PACKAGE).catch(() => undefined)) as CloudFormationModule | undefined;
     if (!cfn) throw new Error(`${CLOUDFORMATION_PACKAGE} is not installed (npm install ${CLOUDFORMATION_PACKAGE})`);
@@ -325,7 +325,7 @@ async function outputsChecks(stacks: StackReader, file: string, outputs: CdkOutp
 }
 
 /** Credentials and account, region, the CDK bootstrap stack, FLINK-2_2 in the region, cdk-outputs.json against the deployed stacks. */
-export async function awsChecks(options: AwsDoctorOptions = {}): Promise<Check[]> {
+async function awsChecks(options: AwsDoctorOptions = {}): Promise<Check[]> {
   const file = outputsFilePath(options);
   let outputs: CdkOutputs | undefined;
   try {

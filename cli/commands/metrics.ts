@@ -7,7 +7,7 @@ import { intIn } from '../options';
 import { realClock, type Clock } from '../../local/poll';
 import { PlayError, runPlay } from '../errors';
 import { currentJob, localFlink } from '../flink';
-import { resolveTarget, targetFlags, withTargetOptions, type PlayTarget } from '../target';
+import { playTarget, targetFlags, withTargetOptions, type PlayTarget } from '../target';
 import type { RegisterCommand } from './register';
 
 /** The metrics `metrics` shows without names: MSF's FLINK-2_2 CloudWatch names (infra/lib/msf-metrics.ts). */
@@ -71,7 +71,7 @@ export const KNOWN_METRICS: readonly string[] = [...DEFAULT_METRICS, ...DEPRECAT
  * Checks metric names before any call; an unknown name, or one MSF no longer publishes on FLINK-2_2,
  * is a usage error naming what to ask for instead. @throws UsageError
  */
-export function parseMetricNames(names: readonly string[]): string[] {
+function parseMetricNames(names: readonly string[]): string[] {
   for (const name of names) {
     if (KNOWN_METRICS.includes(name)) continue;
     if (Object.hasOwn(REMOVED_IN_FLINK_2_2, name)) {
@@ -274,7 +274,7 @@ export const registerMetrics: RegisterCommand = (program, io, setExit) => {
     .option('--minutes <n>', 'AWS: how many minutes back to look for datapoints', intIn(1, 1_440), 15)
     .action(async (names: string[], flags: Record<string, unknown>) => {
       const parsed = parseMetricNames(names);
-      const target = resolveTarget(targetFlags(flags));
+      const target = await playTarget(targetFlags(flags), 'read', io, { json: Boolean(flags.json) });
       setExit(await metrics({ target, names: parsed, json: Boolean(flags.json), minutes: flags.minutes as number }, io));
     });
 };

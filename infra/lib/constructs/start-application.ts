@@ -17,7 +17,7 @@ export interface StartApplicationProps {
  * enter as their references (`Ref`, `Fn::GetAtt`, `Fn::ImportValue`), as in the hash that CDK
  * gives a Lambda function's current version.
  */
-export function applicationConfigurationHash(application: FlinkApplication): string {
+function applicationConfigurationHash(application: FlinkApplication): string {
   const cfn = application.application;
   const resolved: unknown = Stack.of(cfn).resolve({
     runtimeEnvironment: cfn.runtimeEnvironment,
