@@ -1,3 +1,4 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
   DescribeApplicationCommand,
   KinesisAnalyticsV2Client,
@@ -196,29 +197,12 @@ export interface DeployedStack {
 /** DescribeStacks of one stack; undefined when it does not exist. */
 export type StackReader = (name: string) => Promise<DeployedStack | undefined>;
 
-/**
- * The parts of @aws-sdk/client-cloudformation that doctor uses. The package is not yet a
- * dependency of the project: it is loaded when installed, and the checks that need it say how to
- * install it otherwise. Once it is in package.json, import it statically instead.
- */
-interface CloudFormationModule {
-  readonly CloudFormationClient: new (options: ClientOptions) => {
-    send(command: unknown): Promise<{ readonly Stacks?: readonly { readonly StackStatus?: string; readonly Outputs?: readonly { readonly OutputKey?: string; readonly OutputValue?: string }[] }[] }>;
-    destroy(): void;
-  };
-  readonly DescribeStacksCommand: new (input: { readonly StackName: string }) => unknown;
-}
-
-const CLOUDFORMATION_PACKAGE = '@aws-sdk/client-cloudformation';
-
 /** CloudFormation's DescribeStacks with these client options. */
 function cloudFormationStacks(options: ClientOptions): StackReader {
   return async (name) => {
-    const cfn = (await import(/* @vite-ignore */ CLOUDFORMATION_PACKAGE).catch(() => undefined)) as CloudFormationModule | undefined;
-    if (!cfn) throw new Error(`${CLOUDFORMATION_PACKAGE} is not installed (npm install ${CLOUDFORMATION_PACKAGE})`);
-    const client = new cfn.CloudFormationClient(options);
+    const client = new CloudFormationClient(options);
     try {
-      const out = await client.send(new cfn.DescribeStacksCommand({ StackName: name }));
+      const out = await client.send(new DescribeStacksCommand({ StackName: name }));
       const stack = out.Stacks?.[0];
       if (!stack) return undefined;
       const outputs: Record<string, string> = {};

@@ -7,6 +7,7 @@ import {
   type ApplicationSummary,
   type RuntimeEnvironment,
 } from '@aws-sdk/client-kinesis-analytics-v2';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -24,11 +25,13 @@ import { detail, recordingIo } from './support';
 
 const sts = mockClient(STSClient);
 const msf = mockClient(KinesisAnalyticsV2Client);
+const cloudformation = mockClient(CloudFormationClient);
 const servers: net.Server[] = [];
 
 afterEach(async () => {
   sts.reset();
   msf.reset();
+  cloudformation.reset();
   await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
 });
 
@@ -303,6 +306,33 @@ describe('doctor --target aws', () => {
     expect(before.lines).toContain('ok   FLINK-2_2 in eu-west-1 (application neighbour runs it)');
     expect(code).toBe(1);
     expect(old.lines).toContain('FAIL FLINK-2_2 in eu-west-1: the deployed application click-count-deployed runs FLINK-1_20; deploy the CDK app again (npx cdk deploy --all --outputs-file cdk-outputs.json)');
+  });
+
+  it("reads the stacks with CloudFormation's DescribeStacks: outputs compared key by key, a missing stack not deployed", async () => {
+    sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: CALLER });
+    msf.on(DescribeApplicationCommand).resolves(deployedApp('FLINK-2_2'));
+    cloudformation
+      .on(DescribeStacksCommand, { StackName: 'CDKToolkit' })
+      .resolves({ Stacks: [{ StackName: 'CDKToolkit', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(0), Outputs: [{ OutputKey: 'BootstrapVersion', OutputValue: '28' }] }] })
+      .on(DescribeStacksCommand, { StackName: 'PlaygroundStateful' })
+      .rejects(Object.assign(new Error('Stack with id PlaygroundStateful does not exist'), { name: 'ValidationError' }))
+      .on(DescribeStacksCommand, { StackName: 'PlaygroundApplication' })
+      .resolves({
+        Stacks: [{ StackName: 'PlaygroundApplication', StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(0), Outputs: [{ OutputKey: 'ApplicationName', OutputValue: 'click-count-deployed' }] }],
+      });
+    const io = recordingIo();
+
+    const code = await doctor({ target: 'aws', json: false, aws: { outputs: outputsFile({ PlaygroundStateful: STATEFUL, PlaygroundApplication: APPLICATION }) } }, io);
+
+    expect(code).toBe(1);
+    expect(io.lines).toContain('ok   CDK bootstrap stack CDKToolkit (CREATE_COMPLETE, version 28)');
+    expect(io.lines).toContain('ok   stack PlaygroundApplication of cdk-outputs.json matches the deployed stack (UPDATE_COMPLETE, 1 outputs)');
+    expect(io.lines.find((line) => line.startsWith('FAIL stack PlaygroundStateful'))).toContain('not deployed in eu-west-1');
+    expect(cloudformation.commandCalls(DescribeStacksCommand).map((call) => call.args[0].input.StackName).sort()).toEqual([
+      'CDKToolkit',
+      'PlaygroundApplication',
+      'PlaygroundStateful',
+    ]);
   });
 
   it('prints the AWS checks as JSON through the command line', async () => {
