@@ -1,15 +1,12 @@
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
-import { STACK_NAME_LIST } from '../infra/lib/stack-names';
 import type { ClientOptions } from '../lambdas/shared/clients';
 import type { StreamTarget } from '../lambdas/shared/config';
-import { playgroundDirs, repoRoot, resolveHome, type PlaygroundDirs } from '../local/paths';
+import { playgroundDirs, resolveHome, type PlaygroundDirs } from '../local/paths';
 import { LOCAL_CREDENTIALS } from '../local/names';
 import { readStackRecord, type StackRecord, type StreamsKind } from '../local/stack-state';
-import { explainError, PlayError, TargetRefusedError } from './errors';
-import { UsageError, type Io } from './io';
+import { outputsFilePath, readCdkOutputs } from './cdk-outputs';
+import { TargetRefusedError } from './errors';
+import { UsageError } from './io';
 import { defineOptions, type OptionBuilder } from './options';
 
 export type TargetKind = 'local' | 'aws';
@@ -21,8 +18,6 @@ export type TargetKind = 'local' | 'aws';
  */
 export type TargetUse = 'read' | 'change';
 
-/** The stack names whose outputs `cdk deploy --outputs-file` writes (infra/lib/stack-names.ts). */
-export const CDK_STACKS = STACK_NAME_LIST;
 
 /** The flags every play accepts to choose where it acts. */
 export interface TargetFlags {
@@ -56,34 +51,8 @@ export interface PlayTarget {
   readonly fallback?: { readonly home: string };
 }
 
-/** Outputs of `cdk deploy --outputs-file`: stack name → output key → value. */
-export type CdkOutputs = Readonly<Record<string, Readonly<Record<string, string>>>>;
-
-/** The outputs file as written, stack by stack; undefined when there is none. @throws UsageError when it is not JSON */
-export function readCdkOutputsFile(file: string): CdkOutputs | undefined {
-  if (!existsSync(file)) return undefined;
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as CdkOutputs;
-  } catch (error) {
-    throw new UsageError(`${file} is not valid JSON (write it with: npx cdk deploy --all --outputs-file cdk-outputs.json)`, { cause: error });
-  }
-}
-
-function readCdkOutputs(file: string): Readonly<Record<string, string>> | undefined {
-  const parsed = readCdkOutputsFile(file);
-  if (!parsed) return undefined;
-  const merged: Record<string, string> = {};
-  for (const stack of CDK_STACKS) Object.assign(merged, parsed[stack] ?? {});
-  return merged;
-}
-
-/** The outputs file `--outputs` names, else cdk-outputs.json of the repository. */
-export function outputsFilePath(flags: Pick<TargetFlags, 'outputs'>): string {
-  return path.resolve(flags.outputs ?? path.join(repoRoot, 'cdk-outputs.json'));
-}
-
 /** The words for a region that cdk-outputs.json does not name. */
-const CONFIGURED_REGION = 'the region of your AWS configuration';
+export const CONFIGURED_REGION = 'the region of your AWS configuration';
 
 /** Why a command that changes the application does not act on AWS by itself, and the two ways on. */
 function refusal(flags: TargetFlags, home: string): TargetRefusedError {
@@ -179,67 +148,6 @@ export function resolveTarget(flags: TargetFlags, use: TargetUse = 'read'): Play
     ...(outputs?.DashboardUrl ? { dashboardUrl: outputs.DashboardUrl } : {}),
     ...(flags.target ? {} : { fallback: { home: dirs.home } }),
   };
-}
-
-/** Who the AWS calls are made as (STS GetCallerIdentity) and the region the SDK uses. */
-export interface CallerIdentity {
-  readonly account: string;
-  readonly arn: string;
-  /** Undefined when the SDK finds no region. */
-  readonly region?: string;
-}
-
-/** Reads the caller's identity with the given client options. */
-export type IdentityReader = (options: ClientOptions) => Promise<CallerIdentity>;
-
-/** STS GetCallerIdentity: read-only, allowed to every principal, so it answers whenever the credentials are valid. */
-export const stsIdentity: IdentityReader = async (options) => {
-  const client = new STSClient(options);
-  try {
-    const out = await client.send(new GetCallerIdentityCommand({}));
-    const region = await client.config.region().catch(() => undefined);
-    return { account: out.Account ?? '?', arn: out.Arn ?? '?', ...(region ? { region } : {}) };
-  } finally {
-    client.destroy();
-  }
-};
-
-export interface AnnounceOptions {
-  /** Stdout carries JSON: the line goes to stderr. @default false */
-  readonly json?: boolean;
-  /** @default stsIdentity */
-  readonly identity?: IdentityReader;
-}
-
-/**
- * Says where a command acts before it does: a command that changes an AWS application names the
- * account (STS), region and application, and fails (PlayError, before any other call) when the
- * account cannot be told; a command that reads AWS because no local stack runs says so. One line,
- * on stdout (stderr with `--json`); nothing for the local stack.
- */
-export async function announceTarget(target: PlayTarget, use: TargetUse, io: Io, options: AnnounceOptions = {}): Promise<void> {
-  if (target.kind !== 'aws') return;
-  const say = (line: string): void => (options.json ? io.err(line) : io.out(line));
-  if (use === 'read') {
-    if (target.fallback) {
-      say(`reading the deployed application ${target.applicationName} in ${target.region ?? CONFIGURED_REGION} (no local stack running in ${target.fallback.home})`);
-    }
-    return;
-  }
-  let who: CallerIdentity;
-  try {
-    who = await (options.identity ?? stsIdentity)(target.msf);
-  } catch (error) {
-    throw new PlayError(`cannot tell which AWS account ${target.applicationName} would be changed in, so nothing was done: ${explainError(error, { kind: 'aws' })}`, { cause: error });
-  }
-  say(`acting on AWS: account ${who.account} (${who.arn}), region ${who.region ?? target.region ?? '?'}, application ${target.applicationName}`);
-}
-
-/** resolveTarget, then announceTarget: what a command's action calls before it acts. */
-export async function playTarget(flags: TargetFlags, use: TargetUse, io: Io, options: AnnounceOptions = {}): Promise<PlayTarget> {
-  const target = resolveTarget(flags, use);
-  await announceTarget(target, use, io, options);
-  return target;
 }
 
 /** What `--home` accepts, in every command that has it (the rule is resolveHome in local/paths.ts). */

@@ -4,7 +4,8 @@ import { AuditRangeError } from '../../lambdas/shared/errors';
 import { UsageError, type Io } from '../io';
 import { realClock, type Clock } from '../../local/poll';
 import { PlayError, runPlay } from '../errors';
-import { playTarget, targetFlags, withTargetOptions, type PlayTarget } from '../target';
+import { playTarget } from '../announce';
+import { targetFlags, withTargetOptions, type PlayTarget } from '../target';
 import type { RegisterCommand } from './register';
 import type { UpReport } from './up';
 

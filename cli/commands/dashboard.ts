@@ -3,7 +3,8 @@ import { PlayError, runPlay } from '../errors';
 import type { Io } from '../io';
 import { describeApplication, msfClient } from '../msf';
 import { defineOptions } from '../options';
-import { playTarget, targetOptions, type PlayTarget } from '../target';
+import { playTarget } from '../announce';
+import { targetOptions, type PlayTarget } from '../target';
 import type { RegisterCommand } from './register';
 
 export interface DashboardOptions {

@@ -20,7 +20,9 @@ import { javaMajorVersion } from '../../local/tools';
 import { explainError } from '../errors';
 import type { Io } from '../io';
 import { defineOptions } from '../options';
-import { CDK_STACKS, HOME_HELP, outputsFilePath, readCdkOutputsFile, stsIdentity, type CdkOutputs, type IdentityReader } from '../target';
+import { stsIdentity, type IdentityReader } from '../announce';
+import { CDK_STACKS, outputsFilePath, readCdkOutputsFile, type CdkOutputs } from '../cdk-outputs';
+import { HOME_HELP } from '../target';
 import type { RegisterCommand } from './register';
 
 /** The runtime the CDK app deploys (infra/lib/constructs/flink-application.ts). */

@@ -8,7 +8,8 @@ import { allTasksRunning, currentJob, localFlink } from '../flink';
 import type { Io } from '../io';
 import { reporter, seconds, stamped } from '../msf';
 import { defineOptions } from '../options';
-import { announceTarget, resolveTarget, targetOptions, type PlayTarget } from '../target';
+import { announceTarget } from '../announce';
+import { resolveTarget, targetOptions, type PlayTarget } from '../target';
 import type { RegisterCommand } from './register';
 
 export interface FailOptions {

@@ -7,7 +7,8 @@ import { intIn } from '../options';
 import { realClock, type Clock } from '../../local/poll';
 import { PlayError, runPlay } from '../errors';
 import { currentJob, localFlink } from '../flink';
-import { playTarget, targetFlags, withTargetOptions, type PlayTarget } from '../target';
+import { playTarget } from '../announce';
+import { targetFlags, withTargetOptions, type PlayTarget } from '../target';
 import type { RegisterCommand } from './register';
 
 /** The metrics `metrics` shows without names: MSF's FLINK-2_2 CloudWatch names (infra/lib/msf-metrics.ts). */

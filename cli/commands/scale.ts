@@ -5,7 +5,8 @@ import { PlayError, runPlay } from '../errors';
 import type { Io } from '../io';
 import { describeApplication, kpusFor, msfClient, parallelismOf, recordedFailures, seconds, updateParallelism, type WaitOptions } from '../msf';
 import { defineOptions, intIn } from '../options';
-import { playTarget, targetOptions, type PlayTarget } from '../target';
+import { playTarget } from '../announce';
+import { targetOptions, type PlayTarget } from '../target';
 import type { RegisterCommand } from './register';
 
 /** The highest parallelism `scale` accepts: MSF's default KPU ceiling times its ParallelismPerKPU ceiling. */

@@ -4,7 +4,8 @@ import { PlayError, runPlay, UsageError } from '../errors';
 import type { Io } from '../io';
 import { createSnapshot, describeApplication, listSnapshots, msfClient, requireSnapshot, seconds, type WaitOptions } from '../msf';
 import { defineOptions } from '../options';
-import { playTarget, targetOptions, type PlayTarget } from '../target';
+import { playTarget } from '../announce';
+import { targetOptions, type PlayTarget } from '../target';
 import type { RegisterCommand } from './register';
 
 export type SnapshotAction =

@@ -2,7 +2,8 @@ import { PlayError, runPlay, UsageError } from '../errors';
 import type { Io } from '../io';
 import { describeApplication, msfClient, recordedFailures, seconds, startApplication, type RestoreChoice, type WaitOptions } from '../msf';
 import { defineOptions } from '../options';
-import { playTarget, targetOptions, type PlayTarget } from '../target';
+import { playTarget } from '../announce';
+import { targetOptions, type PlayTarget } from '../target';
 import type { RegisterCommand } from './register';
 
 export type { RestoreChoice };

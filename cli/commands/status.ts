@@ -5,7 +5,8 @@ import { runPlay } from '../errors';
 import type { Io } from '../io';
 import { describeApplication, listSnapshots, msfClient, parallelismOf } from '../msf';
 import { defineOptions } from '../options';
-import { playTarget, targetOptions, type PlayTarget } from '../target';
+import { playTarget } from '../announce';
+import { targetOptions, type PlayTarget } from '../target';
 import type { RegisterCommand } from './register';
 
 export interface StatusOptions {

@@ -2,7 +2,8 @@ import { runPlay } from '../errors';
 import type { Io } from '../io';
 import { msfClient, recordedFailures, seconds, stopApplication, type WaitOptions } from '../msf';
 import { defineOptions } from '../options';
-import { playTarget, targetOptions, type PlayTarget } from '../target';
+import { playTarget } from '../announce';
+import { targetOptions, type PlayTarget } from '../target';
 import type { RegisterCommand } from './register';
 
 export interface StopOptions {
