@@ -11,6 +11,7 @@ export type ApiErrorType =
   | 'InvalidApplicationConfigurationException'
   | 'UnsupportedOperationException'
   | 'LimitExceededException'
+  | 'TooManyTagsException'
   | 'UnknownOperationException'
   | 'SerializationException';
 
@@ -35,3 +36,4 @@ export const invalidConfiguration = (message: string): ApiError =>
   new ApiError('InvalidApplicationConfigurationException', message);
 export const unsupportedOperation = (message: string): ApiError => new ApiError('UnsupportedOperationException', message);
 export const limitExceeded = (message: string): ApiError => new ApiError('LimitExceededException', message);
+export const tooManyTags = (message: string): ApiError => new ApiError('TooManyTagsException', message);

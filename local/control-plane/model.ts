@@ -19,6 +19,8 @@ export type ApplicationStatus =
 
 export type SnapshotStatus = 'CREATING' | 'READY' | 'DELETING' | 'FAILED';
 
+export type OperationStatus = 'IN_PROGRESS' | 'SUCCESSFUL' | 'FAILED' | 'CANCELLED';
+
 export type RestoreType = 'SKIP_RESTORE_FROM_SNAPSHOT' | 'RESTORE_FROM_LATEST_SNAPSHOT' | 'RESTORE_FROM_CUSTOM_SNAPSHOT';
 
 export interface PropertyGroup {
@@ -71,6 +73,47 @@ export interface SnapshotRecord {
   readonly automatic?: boolean;
 }
 
+/** A tag on an application, in the API's shape. */
+export interface Tag {
+  readonly Key: string;
+  readonly Value?: string;
+}
+
+export interface CloudWatchLoggingOptionRecord {
+  /** e.g. `2.1`: the version that added it and its place in that version. */
+  readonly id: string;
+  readonly logStreamArn: string;
+  readonly roleArn?: string;
+}
+
+/** One version of an application: the configuration it had, and how it came to be. */
+export interface ApplicationVersionRecord {
+  readonly versionId: number;
+  /** epoch milliseconds */
+  readonly createdAt: number;
+  readonly configuration: ApplicationConfiguration;
+  /** The application's status when the next version replaced this one (the current version: its status now). */
+  readonly status?: ApplicationStatus;
+  readonly updatedFrom?: number;
+  readonly rolledBackFrom?: number;
+  readonly rolledBackTo?: number;
+}
+
+/** A start, stop, update, rollback or snapshot, as ListApplicationOperations shows it. */
+export interface OperationRecord {
+  readonly id: string;
+  /** The API operation, e.g. `UpdateApplication`. */
+  readonly operation: string;
+  readonly status: OperationStatus;
+  /** epoch milliseconds */
+  readonly startedAt: number;
+  readonly endedAt?: number;
+  /** Versions before and after, for the operations that make a new version. */
+  readonly versionChange?: { readonly from: number; readonly to: number };
+  /** Why a FAILED or CANCELLED operation did not succeed. */
+  readonly error?: string;
+}
+
 export interface ApplicationRecord {
   readonly name: string;
   readonly arn: string;
@@ -101,6 +144,63 @@ export interface ApplicationRecord {
   /** The last failure the local runtime saw (job submission, a failed job, a failed snapshot). */
   readonly lastFailure?: { readonly at: number; readonly message: string };
   readonly snapshots: readonly SnapshotRecord[];
+  readonly tags: readonly Tag[];
+  readonly cloudWatchLoggingOptions: readonly CloudWatchLoggingOptionRecord[];
+  /** Every version of the application, oldest first; the last one is the current one. */
+  readonly versions: readonly ApplicationVersionRecord[];
+  /** The operations run on the application, oldest first (the newest `MAX_OPERATIONS`). */
+  readonly operations: readonly OperationRecord[];
+}
+
+/** What a version fixes: the configuration that UpdateApplication, RollbackApplication and the logging options change. */
+export type ApplicationConfiguration = Pick<
+  ApplicationRecord,
+  | 'description'
+  | 'runtimeEnvironment'
+  | 'serviceExecutionRole'
+  | 'codeContent'
+  | 'codeContentType'
+  | 'propertyGroups'
+  | 'parallelism'
+  | 'checkpoint'
+  | 'snapshotsEnabled'
+  | 'restoreType'
+  | 'restoreSnapshotName'
+  | 'allowNonRestoredState'
+  | 'cloudWatchLoggingOptions'
+>;
+
+/** How many operations an application record keeps. */
+export const MAX_OPERATIONS = 200;
+
+export function configurationOf(app: ApplicationConfiguration): ApplicationConfiguration {
+  return {
+    description: app.description,
+    runtimeEnvironment: app.runtimeEnvironment,
+    serviceExecutionRole: app.serviceExecutionRole,
+    codeContent: app.codeContent,
+    codeContentType: app.codeContentType,
+    propertyGroups: app.propertyGroups,
+    parallelism: app.parallelism,
+    checkpoint: app.checkpoint,
+    snapshotsEnabled: app.snapshotsEnabled,
+    restoreType: app.restoreType,
+    restoreSnapshotName: app.restoreSnapshotName,
+    allowNonRestoredState: app.allowNonRestoredState,
+    cloudWatchLoggingOptions: app.cloudWatchLoggingOptions,
+  };
+}
+
+/**
+ * A record as an older control plane saved it (without tags, logging options, versions or
+ * operations) → a whole record: no tags, no operations, and its current version as its only version.
+ */
+export function withHistory(
+  stored: Omit<ApplicationRecord, 'tags' | 'cloudWatchLoggingOptions' | 'versions' | 'operations'> & Partial<ApplicationRecord>,
+): ApplicationRecord {
+  const base = { ...stored, tags: stored.tags ?? [], cloudWatchLoggingOptions: stored.cloudWatchLoggingOptions ?? [], operations: stored.operations ?? [] };
+  const versions = stored.versions ?? [{ versionId: stored.versionId, createdAt: stored.updatedAt, configuration: configurationOf(base) }];
+  return { ...base, versions };
 }
 
 /** KPUs MSF bills for a parallelism: ceil(parallelism / parallelismPerKPU). */

@@ -1,14 +1,16 @@
 import { MAX_PARALLELISM_PER_KPU } from '../../infra/lib/msf-limits';
-import { invalidArgument, limitExceeded } from './errors';
+import { invalidArgument, limitExceeded, tooManyTags } from './errors';
 import {
   defaultCheckpoint,
   defaultParallelism,
   kpus,
   type CheckpointSettings,
   type Json,
+  type OperationStatus,
   type ParallelismSettings,
   type PropertyGroup,
   type RestoreType,
+  type Tag,
 } from './model';
 
 /**
@@ -171,4 +173,87 @@ export function pageRequest(request: Json, total: number): { readonly start: num
   const start = token === undefined ? 0 : Number.parseInt(Buffer.from(token, 'base64url').toString(), 10);
   if (!Number.isInteger(start) || start < 0 || start > total) throw invalidArgument('NextToken is not valid');
   return { start, limit };
+}
+
+/** The most user-defined tags an application may have (MSF's limit). */
+const MAX_TAGS = 50;
+const operationStatuses: readonly OperationStatus[] = ['IN_PROGRESS', 'CANCELLED', 'SUCCESSFUL', 'FAILED'];
+const applicationArnPattern = /^arn:aws[a-z-]*:kinesisanalytics:[a-z0-9-]+:\d{12}:application\/([a-zA-Z0-9_.-]{1,128})$/;
+
+/** The application name in the `ResourceARN` of the tag operations. */
+export function applicationNameOfArn(request: Json): string {
+  const arn = requiredString(request, 'ResourceARN');
+  const match = applicationArnPattern.exec(arn);
+  if (!match) throw invalidArgument(`ResourceARN must be the ARN of a kinesisanalytics application, got '${arn}'`);
+  return match[1];
+}
+
+/**
+ * The tags listed under `request[key]` (CreateApplication's Tags, TagResource's Tags), merged over
+ * `current`: a key given again replaces its value. Keys 1-128 characters, values 0-256, no `aws:`
+ * prefix, at most 50 tags in all (TooManyTagsException).
+ */
+export function tagsFrom(request: Json, key: string, current: readonly Tag[], required: boolean): Tag[] {
+  const value = request[key];
+  if (value === undefined || value === null) {
+    if (required) throw invalidArgument(`${key} is required`);
+    return [...current];
+  }
+  if (!Array.isArray(value) || (required && value.length === 0)) throw invalidArgument(`${key} must be a list of 1 to ${MAX_TAGS} tags`);
+  const merged = new Map(current.map((tag) => [tag.Key, tag]));
+  const seen = new Set<string>();
+  for (const entry of value as unknown[]) {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw invalidArgument(`Each of ${key} must be an object`);
+    const tagKey = requiredString(entry as Json, 'Key');
+    const tagValue = optionalString(entry as Json, 'Value');
+    if (tagKey.length > 128) throw invalidArgument(`Tag key must be at most 128 characters, got ${tagKey.length}`);
+    if (tagKey.toLowerCase().startsWith('aws:')) throw invalidArgument(`Tag keys starting with aws: are reserved, got '${tagKey}'`);
+    if (tagValue !== undefined && tagValue.length > 256) throw invalidArgument(`Tag value of ${tagKey} must be at most 256 characters`);
+    if (seen.has(tagKey)) throw invalidArgument(`Tag key ${tagKey} appears more than once`);
+    seen.add(tagKey);
+    merged.set(tagKey, tagValue === undefined ? { Key: tagKey } : { Key: tagKey, Value: tagValue });
+  }
+  if (merged.size > MAX_TAGS) throw tooManyTags(`An application can have at most ${MAX_TAGS} tags; this would make ${merged.size}`);
+  return [...merged.values()];
+}
+
+/** The `TagKeys` of UntagResource. */
+export function tagKeysFrom(request: Json): string[] {
+  const value = request.TagKeys;
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_TAGS) {
+    throw invalidArgument(`TagKeys must be a list of 1 to ${MAX_TAGS} keys`);
+  }
+  return value.map((key: unknown) => {
+    if (typeof key !== 'string' || key.length < 1 || key.length > 128) throw invalidArgument('Each of TagKeys must be a string of 1-128 characters');
+    return key;
+  });
+}
+
+/** A CloudWatchLoggingOption: its log stream ARN (and, for SQL applications, a role, kept as given). */
+export function loggingOptionFrom(option: Json | undefined, key: string): { readonly logStreamArn: string; readonly roleArn?: string } {
+  if (!option) throw invalidArgument(`${key} is required`);
+  const logStreamArn = requiredString(option, 'LogStreamARN');
+  if (!/^arn:.*$/.test(logStreamArn) || logStreamArn.length > 2048) throw invalidArgument(`LogStreamARN must be an ARN, got '${logStreamArn}'`);
+  const roleArn = optionalString(option, 'RoleARN');
+  return roleArn === undefined ? { logStreamArn } : { logStreamArn, roleArn };
+}
+
+/** The CloudWatchLoggingOptions list of CreateApplication. */
+export function loggingOptionsFrom(request: Json, key: string): { readonly logStreamArn: string; readonly roleArn?: string }[] {
+  const value = request[key];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw invalidArgument(`${key} must be a list`);
+  return value.map((entry: unknown) => {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw invalidArgument(`Each of ${key} must be an object`);
+    return loggingOptionFrom(entry as Json, key);
+  });
+}
+
+/** The `OperationStatus` filter of ListApplicationOperations. */
+export function operationStatusFrom(request: Json): OperationStatus | undefined {
+  const status = optionalString(request, 'OperationStatus');
+  if (status !== undefined && !operationStatuses.includes(status as OperationStatus)) {
+    throw invalidArgument(`OperationStatus must be one of ${operationStatuses.join(', ')}, got ${status}`);
+  }
+  return status as OperationStatus | undefined;
 }

@@ -35,6 +35,8 @@ export interface ControlPlaneOptions {
   readonly onEvent?: (message: string) => void;
   /** A job the cluster lost runs again from its latest checkpoint. */
   readonly onJobRecovered?: (application: string, message: string) => void;
+  /** The Flink Web UI that CreateApplicationPresignedUrl answers. @default the cluster's REST URL */
+  readonly dashboardUrl?: string;
 }
 
 export interface ControlPlane {
@@ -60,7 +62,44 @@ const operations: Readonly<Record<string, Operation>> = {
   ListApplicationSnapshots: (s, r) => s.listApplicationSnapshots(r),
   DescribeApplicationSnapshot: (s, r) => s.describeApplicationSnapshot(r),
   DeleteApplicationSnapshot: (s, r) => s.deleteApplicationSnapshot(r),
+  ListApplicationVersions: (s, r) => s.listApplicationVersions(r),
+  DescribeApplicationVersion: (s, r) => s.describeApplicationVersion(r),
+  RollbackApplication: (s, r) => s.rollbackApplication(r),
+  ListApplicationOperations: (s, r) => s.listApplicationOperations(r),
+  DescribeApplicationOperation: (s, r) => s.describeApplicationOperation(r),
+  CreateApplicationPresignedUrl: (s, r) => s.createApplicationPresignedUrl(r),
+  TagResource: (s, r) => s.tagResource(r),
+  UntagResource: (s, r) => s.untagResource(r),
+  ListTagsForResource: (s, r) => s.listTagsForResource(r),
+  AddApplicationCloudWatchLoggingOption: (s, r) => s.addApplicationCloudWatchLoggingOption(r),
+  DeleteApplicationCloudWatchLoggingOption: (s, r) => s.deleteApplicationCloudWatchLoggingOption(r),
+  ...unsupportedOperations(),
 };
+
+/**
+ * The operations of kinesisanalyticsv2 that have no local meaning, and why (answered with
+ * UnsupportedOperationException once the application is known to exist).
+ */
+function unsupportedOperations(): Record<string, Operation> {
+  const sql = 'applies to SQL applications only; the local control plane runs Apache Flink applications, whose sources and sinks are in the job';
+  const why: Record<string, string> = {
+    AddApplicationInput: sql,
+    AddApplicationInputProcessingConfiguration: sql,
+    AddApplicationOutput: sql,
+    AddApplicationReferenceDataSource: sql,
+    DeleteApplicationInputProcessingConfiguration: sql,
+    DeleteApplicationOutput: sql,
+    DeleteApplicationReferenceDataSource: sql,
+    AddApplicationVpcConfiguration: 'has no local meaning: the local Flink cluster runs on this machine, in no VPC',
+    DeleteApplicationVpcConfiguration: 'has no local meaning: the local Flink cluster runs on this machine, in no VPC',
+    UpdateApplicationMaintenanceConfiguration: 'has no local meaning: the local Flink cluster has no maintenance windows (it runs the Flink version it was started with)',
+  };
+  const operations: Record<string, Operation> = Object.fromEntries(
+    Object.entries(why).map(([name, reason]) => [name, (s: ControlPlaneService, r: Json) => s.unsupported(r, `${name} ${reason}`)]),
+  );
+  operations.DiscoverInputSchema = (s) => s.unsupported(undefined, `DiscoverInputSchema ${sql}`);
+  return operations;
+}
 
 /**
  * Starts the local kinesisanalyticsv2 endpoint (AWS JSON 1.1: `POST /` with
@@ -85,6 +124,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     monitorIntervalMs: options.monitorIntervalMs,
     onEvent: options.onEvent,
     onJobRecovered: options.onJobRecovered,
+    dashboardUrl: options.dashboardUrl ?? options.cluster?.restUrl,
   });
   await service.reconcile();
   service.startMonitor();
@@ -118,7 +158,10 @@ async function handle(service: ControlPlaneService, request: IncomingMessage, re
     if (request.method !== 'POST') throw new ApiError('UnknownOperationException', `${request.method} is not supported; POST / only`);
     const target = String(request.headers['x-amz-target'] ?? '');
     const operation = target.startsWith(targetPrefix) ? operations[target.slice(targetPrefix.length)] : undefined;
-    if (!operation) throw new ApiError('UnknownOperationException', `Operation ${target || '(no X-Amz-Target)'} is not supported`);
+    // as the service: an X-Amz-Target that names no operation of kinesisanalyticsv2 is UnknownOperationException (HTTP 400)
+    if (!operation || !Object.hasOwn(operations, target.slice(targetPrefix.length))) {
+      throw new ApiError('UnknownOperationException', `Operation ${target || '(no X-Amz-Target)'} is not supported`);
+    }
     let body: Json;
     try {
       const text = Buffer.concat(chunks).toString('utf8');

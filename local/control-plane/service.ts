@@ -11,18 +11,28 @@ import {
   unsupportedOperation,
 } from './errors';
 import {
+  configurationOf,
   defaultCheckpoint,
   defaultParallelism,
   kpus,
+  MAX_OPERATIONS,
+  type ApplicationConfiguration,
   type ApplicationRecord,
   type ApplicationStatus,
+  type ApplicationVersionRecord,
   type Json,
+  type OperationRecord,
+  type OperationStatus,
   type RestoreType,
   type SnapshotRecord,
 } from './model';
 import {
   applicationName,
+  applicationNameOfArn,
   checkpointFrom,
+  loggingOptionFrom,
+  loggingOptionsFrom,
+  operationStatusFrom,
   optionalBoolean,
   optionalNumber,
   optionalObject,
@@ -34,9 +44,19 @@ import {
   requiredTimestamp,
   restoreTypeFrom,
   snapshotName,
+  tagKeysFrom,
+  tagsFrom,
 } from './requests';
 import type { ApplicationStore } from './store';
-import { applicationDetail, snapshotDetails } from './views';
+import {
+  applicationDetail,
+  loggingOptionDescriptions,
+  operationDetails,
+  operationInfo,
+  snapshotDetails,
+  versionDetail,
+  versionSummary,
+} from './views';
 
 export interface ControlPlaneServiceOptions {
   readonly store: ApplicationStore;
@@ -53,6 +73,8 @@ export interface ControlPlaneServiceOptions {
   readonly onEvent?: (message: string) => void;
   /** Told when a job the cluster lost runs again from its latest checkpoint. */
   readonly onJobRecovered?: (application: string, message: string) => void;
+  /** The Flink Web UI, answered by CreateApplicationPresignedUrl (none: that operation is refused). */
+  readonly dashboardUrl?: string;
 }
 
 /**
@@ -121,7 +143,10 @@ export class ControlPlaneService {
         status = running ? 'RUNNING' : 'READY';
         if (!running) jobId = undefined;
       }
-      this.store.put({ ...app, status, jobId, snapshots: snapshots.filter((s) => s.status !== 'DELETING') });
+      const operations = app.operations.map((o) =>
+        o.status === 'IN_PROGRESS' ? { ...o, status: 'FAILED' as const, endedAt: Date.now(), error: 'the control plane restarted while the operation ran' } : o,
+      );
+      this.store.put({ ...app, status, jobId, operations, snapshots: snapshots.filter((s) => s.status !== 'DELETING') });
     }
   }
 
@@ -145,8 +170,10 @@ export class ControlPlaneService {
     const checkpoint = checkpointFrom(optionalObject(flink, 'CheckpointConfiguration'), defaultCheckpoint, false);
     const propertyGroups = propertyGroupsFrom(optionalObject(configuration, 'EnvironmentProperties'), 'PropertyGroups');
     const snapshotConfig = optionalObject(configuration, 'ApplicationSnapshotConfiguration');
+    const tags = tagsFrom(request, 'Tags', [], false);
+    const cloudWatchLoggingOptions = loggingOptionsFrom(request, 'CloudWatchLoggingOptions').map((option, i) => ({ id: `1.${i + 1}`, ...option }));
     const now = Date.now();
-    const record: ApplicationRecord = {
+    const created: Omit<ApplicationRecord, 'versions'> = {
       name,
       arn: `arn:aws:kinesisanalytics:${this.region}:${this.accountId}:application/${name}`,
       description: optionalString(request, 'ApplicationDescription'),
@@ -166,13 +193,18 @@ export class ControlPlaneService {
       restoreType: 'RESTORE_FROM_LATEST_SNAPSHOT',
       allowNonRestoredState: false,
       snapshots: [],
+      tags,
+      cloudWatchLoggingOptions,
+      operations: [],
     };
+    const record: ApplicationRecord = { ...created, versions: [{ versionId: 1, createdAt: now, configuration: configurationOf(created) }] };
     this.store.put(record);
     return { ApplicationDetail: applicationDetail(record) };
   }
 
   describeApplication(request: Json): Json {
-    return { ApplicationDetail: applicationDetail(this.application(request)) };
+    const additionalDetails = optionalBoolean(request, 'IncludeAdditionalDetails') ?? false;
+    return { ApplicationDetail: applicationDetail(this.application(request), additionalDetails) };
   }
 
   listApplications(request: Json): Json {
@@ -200,15 +232,16 @@ export class ControlPlaneService {
     const allowNonRestoredState =
       optionalBoolean(optionalObject(run, 'FlinkRunConfiguration'), 'AllowNonRestoredState') ?? app.allowNonRestoredState;
     const launch = this.launchFor(app, restoreType, snapshotName, allowNonRestoredState);
+    const operation = newOperation('StartApplication');
     const starting = this.save({
       ...app,
       status: 'STARTING',
       restoreType,
       restoreSnapshotName: restoreType === 'RESTORE_FROM_CUSTOM_SNAPSHOT' ? snapshotName : undefined,
       allowNonRestoredState,
+      operations: withOperation(app.operations, operation),
     });
-    const operationId = newOperationId();
-    this.background(app.name, async () => {
+    this.background(app.name, operation.id, async () => {
       try {
         await this.resizeFor(starting);
         const jobId = await this.engine.startJob(starting, launch);
@@ -224,26 +257,27 @@ export class ControlPlaneService {
         throw error;
       }
     });
-    return { OperationId: operationId };
+    return { OperationId: operation.id };
   }
 
   stopApplication(request: Json): Json {
     const app = this.application(request);
     const force = optionalBoolean(request, 'Force') ?? false;
-    const operationId = newOperationId();
+    const operation = newOperation('StopApplication');
     if (force) {
       if (!['STARTING', 'UPDATING', 'STOPPING', 'AUTOSCALING', 'RUNNING'].includes(app.status)) {
         throw resourceInUse(`Application ${app.name} is in ${app.status} state, it cannot be force-stopped`);
       }
-      this.save({ ...app, status: 'FORCE_STOPPING' });
+      const operations = withOperation(cancelled(app.operations, 'a forced StopApplication overtook it'), operation);
+      this.save({ ...app, status: 'FORCE_STOPPING', operations });
       // force-stop overtakes the operation in flight: it cancels whatever job is there once that settles
-      this.background(app.name, async () => {
+      this.background(app.name, operation.id, async () => {
         const current = this.store.get(app.name);
         if (current?.jobId) await this.engine.cancel(current.jobId).catch(() => undefined);
         this.update(app.name, { status: 'READY', jobId: undefined, currentParallelism: undefined });
         await this.releaseIfIdle();
       }, true);
-      return { OperationId: operationId };
+      return { OperationId: operation.id };
     }
     if (app.status !== 'RUNNING') {
       throw resourceInUse(`Application ${app.name} is in ${app.status} state, it must be in RUNNING state to be stopped`);
@@ -259,8 +293,13 @@ export class ControlPlaneService {
           automatic: true,
         }
       : undefined;
-    this.save({ ...app, status: 'STOPPING', snapshots: snapshot ? [...app.snapshots, snapshot] : app.snapshots });
-    this.background(app.name, async () => {
+    this.save({
+      ...app,
+      status: 'STOPPING',
+      snapshots: snapshot ? [...app.snapshots, snapshot] : app.snapshots,
+      operations: withOperation(app.operations, operation),
+    });
+    this.background(app.name, operation.id, async () => {
       if (snapshot) {
         let location: string;
         try {
@@ -278,24 +317,12 @@ export class ControlPlaneService {
       this.settle(app.name, 'STOPPING', { status: 'READY', jobId: undefined, currentParallelism: undefined });
       await this.releaseIfIdle();
     });
-    return { OperationId: operationId };
+    return { OperationId: operation.id };
   }
 
   updateApplication(request: Json): Json {
     const app = this.application(request);
-    const version = optionalNumber(request, 'CurrentApplicationVersionId');
-    const token = optionalString(request, 'ConditionalToken');
-    if (version === undefined && token === undefined) {
-      throw invalidArgument('Either CurrentApplicationVersionId or ConditionalToken must be provided');
-    }
-    if (version !== undefined && version !== app.versionId) {
-      throw concurrentModification(
-        `Current application version ${version} does not match the latest application version ${app.versionId} of ${app.name}`,
-      );
-    }
-    if (token !== undefined && token !== app.conditionalToken) {
-      throw concurrentModification(`The ConditionalToken does not match the current token of application ${app.name}`);
-    }
+    checkConditional(app, request);
     if (app.status !== 'READY' && app.status !== 'RUNNING') {
       throw resourceInUse(`Application ${app.name} is in ${app.status} state, it must be in READY or RUNNING state to be updated`);
     }
@@ -332,16 +359,17 @@ export class ControlPlaneService {
     if (JSON.stringify(changed) === JSON.stringify(app)) {
       throw invalidArgument(`Application ${app.name} already has the requested configuration; nothing to update`);
     }
-    const operationId = newOperationId();
+    const running = app.status === 'RUNNING';
+    const operation = newOperation('UpdateApplication', { from: app.versionId, to: app.versionId + 1 }, !running);
     const next = this.save({
       ...changed,
-      versionId: app.versionId + 1,
-      conditionalToken: newToken(),
-      status: app.status === 'RUNNING' ? 'UPDATING' : app.status,
+      ...nextVersion(app, changed, {}),
+      status: running ? 'UPDATING' : app.status,
+      operations: withOperation(app.operations, operation),
     });
-    if (app.status === 'RUNNING') {
+    if (running) {
       const jobId = app.jobId as string;
-      this.background(app.name, async () => {
+      this.background(app.name, operation.id, async () => {
         // MSF: an update of a running application restarts it from a snapshot of its state
         let launch: JobLaunch = { allowNonRestoredState };
         try {
@@ -351,30 +379,35 @@ export class ControlPlaneService {
             await this.engine.cancel(jobId);
           }
         } catch (error) {
-          this.settle(app.name, 'UPDATING', { status: 'RUNNING', lastFailure: failure(`UpdateApplication could not snapshot the job: ${message(error)}`) });
+          this.settle(app.name, 'UPDATING', { status: 'RUNNING', lastFailure: failure(`UpdateApplication could not snapshot the job: ${message(error)}`) }, next.versionId);
           throw error;
         }
         try {
           await this.resizeFor(next);
           const newJob = await this.engine.startJob(this.store.get(app.name) ?? next, launch);
-          this.settle(app.name, 'UPDATING', {
-            status: 'RUNNING',
-            jobId: newJob,
-            currentParallelism: next.parallelism.parallelism,
-            restoredFrom: launch.savepointPath,
-          });
+          this.settle(
+            app.name,
+            'UPDATING',
+            { status: 'RUNNING', jobId: newJob, currentParallelism: next.parallelism.parallelism, restoredFrom: launch.savepointPath },
+            next.versionId,
+          );
         } catch (error) {
-          this.settle(app.name, 'UPDATING', {
-            status: 'READY',
-            jobId: undefined,
-            currentParallelism: undefined,
-            lastFailure: failure(`UpdateApplication could not restart the job: ${message(error)}`),
-          });
+          this.settle(
+            app.name,
+            'UPDATING',
+            {
+              status: 'READY',
+              jobId: undefined,
+              currentParallelism: undefined,
+              lastFailure: failure(`UpdateApplication could not restart the job: ${message(error)}`),
+            },
+            next.versionId,
+          );
           throw error;
         }
       });
     }
-    return { ApplicationDetail: applicationDetail(next), OperationId: operationId };
+    return { ApplicationDetail: applicationDetail(next), OperationId: operation.id };
   }
 
   deleteApplication(request: Json): Json {
@@ -387,7 +420,7 @@ export class ControlPlaneService {
       throw resourceInUse(`Application ${app.name} is in ${app.status} state, it must be in READY state to be deleted`);
     }
     this.save({ ...app, status: 'DELETING' });
-    this.background(app.name, async () => {
+    this.background(app.name, undefined, async () => {
       for (const snapshot of app.snapshots) {
         if (snapshot.location) await this.engine.disposeSavepoint(snapshot.location).catch(() => undefined);
       }
@@ -419,8 +452,9 @@ export class ControlPlaneService {
       createdAt: Date.now(),
       runtimeEnvironment: app.runtimeEnvironment,
     };
-    this.save({ ...app, snapshots: [...app.snapshots, snapshot] });
-    this.background(app.name, async () => {
+    const operation = newOperation('CreateApplicationSnapshot');
+    this.save({ ...app, snapshots: [...app.snapshots, snapshot], operations: withOperation(app.operations, operation) });
+    this.background(app.name, operation.id, async () => {
       try {
         const location = await this.engine.savepoint(jobId);
         this.updateSnapshot(app.name, name, { status: 'READY', location });
@@ -453,16 +487,220 @@ export class ControlPlaneService {
     if (snapshot.status === 'CREATING' || snapshot.status === 'DELETING') {
       throw resourceInUse(`Snapshot ${snapshot.name} of application ${app.name} is in ${snapshot.status} state`);
     }
-    this.updateSnapshot(app.name, snapshot.name, { status: 'DELETING' });
+    const operation = newOperation('DeleteApplicationSnapshot');
+    this.store.put({
+      ...app,
+      snapshots: app.snapshots.map((s) => (s.name === snapshot.name ? { ...s, status: 'DELETING' as const } : s)),
+      operations: withOperation(app.operations, operation),
+    });
     void (async () => {
       if (snapshot.location) await this.engine.disposeSavepoint(snapshot.location).catch(() => undefined);
       const current = this.store.get(app.name);
       if (current) this.store.put({ ...current, snapshots: current.snapshots.filter((s) => s.name !== snapshot.name) });
+      this.endOperation(app.name, operation.id, 'SUCCESSFUL');
     })();
     return {};
   }
 
+  listApplicationVersions(request: Json): Json {
+    const app = this.application(request);
+    const versions = [...app.versions].reverse().map((version) => versionSummary(app, version));
+    const page = paginate(versions, pageRequest(request, versions.length));
+    return { ApplicationVersionSummaries: page.items, ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
+  }
+
+  describeApplicationVersion(request: Json): Json {
+    const app = this.application(request);
+    const versionId = optionalNumber(request, 'ApplicationVersionId');
+    if (versionId === undefined) throw invalidArgument('ApplicationVersionId is required');
+    const version = app.versions.find((v) => v.versionId === versionId);
+    if (!version) throw resourceNotFound(`Version ${versionId} of application ${app.name} is not found`);
+    return { ApplicationVersionDetail: versionDetail(app, version) };
+  }
+
+  /**
+   * MSF's rollback: from RUNNING, UPDATING or AUTOSCALING, back to the configuration of the version
+   * before the current one, as a new version, with the state of the newest READY snapshot (MSF
+   * refuses a rollback without one). The job in flight is cancelled once the work before it settles;
+   * the engine runs the old configuration as UpdateApplication's restart does (resize, resubmit).
+   */
+  rollbackApplication(request: Json): Json {
+    const app = this.application(request);
+    const version = optionalNumber(request, 'CurrentApplicationVersionId');
+    if (version === undefined) throw invalidArgument('CurrentApplicationVersionId is required');
+    checkConditional(app, request);
+    if (!['RUNNING', 'UPDATING', 'AUTOSCALING'].includes(app.status)) {
+      throw resourceInUse(`Application ${app.name} is in ${app.status} state, it must be in RUNNING, UPDATING or AUTOSCALING state to be rolled back`);
+    }
+    const previous = app.versions.find((v) => v.versionId === app.versionId - 1);
+    if (!previous) throw invalidRequest(`Application ${app.name} has no version before version ${app.versionId} to roll back to`);
+    const snapshot = latestReadySnapshot(app);
+    if (!snapshot?.location) throw invalidRequest(`Application ${app.name} has no snapshot to restore its state from; a rollback needs one`);
+    const changed: ApplicationRecord = { ...app, ...previous.configuration };
+    const operation = newOperation('RollbackApplication', { from: app.versionId, to: app.versionId + 1 });
+    const operations = withOperation(cancelled(app.operations, 'RollbackApplication overtook it', ['UpdateApplication', 'RollbackApplication']), operation);
+    const next = this.save({
+      ...changed,
+      ...nextVersion(app, changed, { rolledBackFrom: app.versionId, rolledBackTo: previous.versionId }),
+      status: 'UPDATING',
+      operations,
+    });
+    const launch: JobLaunch = { savepointPath: snapshot.location, allowNonRestoredState: next.allowNonRestoredState };
+    this.background(app.name, operation.id, async () => {
+      const current = this.store.get(app.name);
+      if (current?.status !== 'UPDATING' || current.versionId !== next.versionId) {
+        throw new Error('a forced StopApplication or another operation overtook the rollback');
+      }
+      try {
+        if (current.jobId) await this.engine.cancel(current.jobId).catch(() => undefined);
+        await this.resizeFor(current);
+        const jobId = await this.engine.startJob(current, launch);
+        this.settle(
+          app.name,
+          'UPDATING',
+          { status: 'RUNNING', jobId, currentParallelism: current.parallelism.parallelism, restoredFrom: launch.savepointPath },
+          next.versionId,
+        );
+      } catch (error) {
+        this.settle(
+          app.name,
+          'UPDATING',
+          { status: 'READY', jobId: undefined, currentParallelism: undefined, lastFailure: failure(`RollbackApplication could not restart the job: ${message(error)}`) },
+          next.versionId,
+        );
+        await this.releaseIfIdle().catch(() => undefined);
+        throw error;
+      }
+    });
+    return { ApplicationDetail: applicationDetail(next), OperationId: operation.id };
+  }
+
+  listApplicationOperations(request: Json): Json {
+    const app = this.application(request);
+    const type = optionalString(request, 'Operation');
+    const status = operationStatusFrom(request);
+    const operations = [...app.operations]
+      .reverse()
+      .filter((o) => (type === undefined || o.operation === type) && (status === undefined || o.status === status))
+      .map(operationInfo);
+    const page = paginate(operations, pageRequest(request, operations.length));
+    return { ApplicationOperationInfoList: page.items, ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
+  }
+
+  describeApplicationOperation(request: Json): Json {
+    const app = this.application(request);
+    const id = requiredString(request, 'OperationId');
+    const operation = app.operations.find((o) => o.id === id);
+    if (!operation) throw resourceNotFound(`Operation ${id} of application ${app.name} is not found`);
+    return { ApplicationOperationInfoDetails: operationDetails(operation) };
+  }
+
+  /** FLINK_DASHBOARD_URL: the local Flink Web UI, which needs no sign-in (so no session either). */
+  createApplicationPresignedUrl(request: Json): Json {
+    const app = this.application(request);
+    const urlType = requiredString(request, 'UrlType');
+    if (urlType !== 'FLINK_DASHBOARD_URL') throw invalidArgument(`UrlType must be FLINK_DASHBOARD_URL, got ${urlType}`);
+    const session = optionalNumber(request, 'SessionExpirationDurationInSeconds');
+    if (session !== undefined && (!Number.isInteger(session) || session < 1_800 || session > 43_200)) {
+      throw invalidArgument(`SessionExpirationDurationInSeconds must be between 1800 and 43200, got ${session}`);
+    }
+    if (app.status !== 'RUNNING') {
+      throw resourceInUse(`Application ${app.name} is in ${app.status} state, it must be in RUNNING state for a Flink dashboard URL`);
+    }
+    const dashboard = this.options.dashboardUrl;
+    if (!dashboard) throw unsupportedOperation('This control plane does not know the URL of the Flink Web UI');
+    return { AuthorizedUrl: `${dashboard.replace(/\/+$/, '')}/#/overview` };
+  }
+
+  tagResource(request: Json): Json {
+    const app = this.taggedApplication(request);
+    this.store.put({ ...app, tags: tagsFrom(request, 'Tags', app.tags, true) });
+    return {};
+  }
+
+  untagResource(request: Json): Json {
+    const app = this.taggedApplication(request);
+    const keys = new Set(tagKeysFrom(request));
+    this.store.put({ ...app, tags: app.tags.filter((tag) => !keys.has(tag.Key)) });
+    return {};
+  }
+
+  listTagsForResource(request: Json): Json {
+    return { Tags: this.taggedApplication(request).tags };
+  }
+
+  addApplicationCloudWatchLoggingOption(request: Json): Json {
+    const app = this.loggingOptionTarget(request);
+    const option = loggingOptionFrom(optionalObject(request, 'CloudWatchLoggingOption'), 'CloudWatchLoggingOption');
+    if (app.cloudWatchLoggingOptions.some((o) => o.logStreamArn === option.logStreamArn)) {
+      throw invalidArgument(`Application ${app.name} already has a CloudWatch logging option for ${option.logStreamArn}`);
+    }
+    const id = `${app.versionId + 1}.1`;
+    return this.changeLoggingOptions(app, 'AddApplicationCloudWatchLoggingOption', [...app.cloudWatchLoggingOptions, { id, ...option }]);
+  }
+
+  deleteApplicationCloudWatchLoggingOption(request: Json): Json {
+    const app = this.loggingOptionTarget(request);
+    const id = requiredString(request, 'CloudWatchLoggingOptionId');
+    if (!app.cloudWatchLoggingOptions.some((o) => o.id === id)) {
+      throw resourceNotFound(`CloudWatch logging option ${id} is not found for application ${app.name}`);
+    }
+    return this.changeLoggingOptions(app, 'DeleteApplicationCloudWatchLoggingOption', app.cloudWatchLoggingOptions.filter((o) => o.id !== id));
+  }
+
+  /**
+   * An operation of the 33 that has no local meaning (SQL applications' inputs, outputs and
+   * reference data; VPCs; maintenance windows): the application must exist, then
+   * UnsupportedOperationException says why.
+   */
+  unsupported(request: Json | undefined, why: string): never {
+    if (request) this.application(request);
+    throw unsupportedOperation(why);
+  }
+
   // ---- helpers ----------------------------------------------------------------------------------
+
+  private taggedApplication(request: Json): ApplicationRecord {
+    const name = applicationNameOfArn(request);
+    const app = this.store.get(name);
+    const arn = request.ResourceARN as string;
+    if (!app || app.status === 'DELETING' || app.arn !== arn) throw resourceNotFound(`Application ${arn} is not found`);
+    return app;
+  }
+
+  private loggingOptionTarget(request: Json): ApplicationRecord {
+    const app = this.application(request);
+    checkConditional(app, request);
+    if (app.status !== 'READY' && app.status !== 'RUNNING') {
+      throw resourceInUse(`Application ${app.name} is in ${app.status} state, it must be in READY or RUNNING state to change its logging options`);
+    }
+    return app;
+  }
+
+  /** A new version with other logging options: nothing for Flink to do locally, so its operation succeeds at once. */
+  private changeLoggingOptions(app: ApplicationRecord, type: string, options: ApplicationConfiguration['cloudWatchLoggingOptions']): Json {
+    const changed: ApplicationRecord = { ...app, cloudWatchLoggingOptions: options };
+    const operation = newOperation(type, { from: app.versionId, to: app.versionId + 1 }, true);
+    const next = this.save({ ...changed, ...nextVersion(app, changed, {}), operations: withOperation(app.operations, operation) });
+    return {
+      ApplicationARN: next.arn,
+      ApplicationVersionId: next.versionId,
+      CloudWatchLoggingOptionDescriptions: loggingOptionDescriptions(next),
+      OperationId: operation.id,
+    };
+  }
+
+  /** Ends an operation still IN_PROGRESS (one that was CANCELLED meanwhile stays so). */
+  private endOperation(name: string, id: string, status: OperationStatus, error?: string): void {
+    const current = this.store.get(name);
+    if (!current?.operations.some((o) => o.id === id && o.status === 'IN_PROGRESS')) return;
+    this.store.put({
+      ...current,
+      operations: current.operations.map((o) =>
+        o.id === id ? { ...o, status, endedAt: Date.now(), ...(error !== undefined ? { error } : {}) } : o,
+      ),
+    });
+  }
 
   private application(request: Json): ApplicationRecord {
     const name = applicationName(request);
@@ -488,8 +726,7 @@ export class ControlPlaneService {
       return { savepointPath: snapshot.location, allowNonRestoredState };
     }
     if (name) throw invalidArgument(`SnapshotName is only allowed with ApplicationRestoreType RESTORE_FROM_CUSTOM_SNAPSHOT`);
-    const latest = [...app.snapshots].reverse().find((s) => s.status === 'READY' && s.location);
-    return { savepointPath: latest?.location, allowNonRestoredState };
+    return { savepointPath: latestReadySnapshot(app)?.location, allowNonRestoredState };
   }
 
   private async resizeFor(app: ApplicationRecord): Promise<void> {
@@ -508,10 +745,19 @@ export class ControlPlaneService {
     return next;
   }
 
-  private background(name: string, work: () => Promise<void>, overtake = false): void {
+  /** Runs `work` after the application's work in flight; `operationId` ends SUCCESSFUL or FAILED with it. */
+  private background(name: string, operationId: string | undefined, work: () => Promise<void>, overtake = false): void {
     const previous = this.work.get(name) ?? Promise.resolve();
     const run = (overtake ? previous.catch(() => undefined).then(work) : previous.then(work, work))
-      .catch((error: unknown) => this.options.onEvent?.(`${name}: ${message(error)}`))
+      .then(
+        () => {
+          if (operationId) this.endOperation(name, operationId, 'SUCCESSFUL');
+        },
+        (error: unknown) => {
+          if (operationId) this.endOperation(name, operationId, 'FAILED', message(error));
+          this.options.onEvent?.(`${name}: ${message(error)}`);
+        },
+      )
       .finally(() => {
         if (this.work.get(name) === run) this.work.delete(name);
       });
@@ -560,7 +806,7 @@ export class ControlPlaneService {
    * tried again by the next check.
    */
   private recoverJob(app: ApplicationRecord, lostJobId: string): void {
-    this.background(app.name, async () => {
+    this.background(app.name, undefined, async () => {
       const current = this.store.get(app.name);
       if (current?.status !== 'RUNNING' || current.jobId !== lostJobId) return;
       const checkpoint = (await this.engine.latestCheckpoint(lostJobId).catch(() => undefined)) ?? current.restoredFrom;
@@ -590,13 +836,14 @@ export class ControlPlaneService {
   }
 
   /**
-   * Ends a transition: applies `change` when the application is still in `from`; when a force-stop
-   * overtook the transition, records only the job (so the force-stop cancels it) and keeps the status.
+   * Ends a transition: applies `change` when the application is still in `from` (and, given
+   * `versionId`, still at that version); when a force-stop or a rollback overtook the transition,
+   * records only the job (so the one that overtook it cancels it) and keeps the status.
    */
-  private settle(name: string, from: ApplicationStatus, change: Partial<ApplicationRecord>): void {
+  private settle(name: string, from: ApplicationStatus, change: Partial<ApplicationRecord>, versionId?: number): void {
     const current = this.store.get(name);
     if (!current) return;
-    if (current.status === from) this.save({ ...current, ...change });
+    if (current.status === from && (versionId === undefined || current.versionId === versionId)) this.save({ ...current, ...change });
     else if (change.jobId) this.save({ ...current, jobId: change.jobId });
   }
 
@@ -627,6 +874,74 @@ function newToken(): string {
 
 function newOperationId(): string {
   return randomUUID().replace(/-/g, '').slice(0, 16);
+}
+
+function latestReadySnapshot(app: ApplicationRecord): SnapshotRecord | undefined {
+  return [...app.snapshots].reverse().find((s) => s.status === 'READY' && s.location);
+}
+
+/** CurrentApplicationVersionId and ConditionalToken: one of them is required, and what is given must be current. */
+function checkConditional(app: ApplicationRecord, request: Json): void {
+  const version = optionalNumber(request, 'CurrentApplicationVersionId');
+  const token = optionalString(request, 'ConditionalToken');
+  if (version === undefined && token === undefined) {
+    throw invalidArgument('Either CurrentApplicationVersionId or ConditionalToken must be provided');
+  }
+  if (version !== undefined && version !== app.versionId) {
+    throw concurrentModification(
+      `Current application version ${version} does not match the latest application version ${app.versionId} of ${app.name}`,
+    );
+  }
+  if (token !== undefined && token !== app.conditionalToken) {
+    throw concurrentModification(`The ConditionalToken does not match the current token of application ${app.name}`);
+  }
+}
+
+/** The fields of the version after `app`'s, whose configuration is `changed`'s. */
+function nextVersion(
+  app: ApplicationRecord,
+  changed: ApplicationRecord,
+  origin: Pick<ApplicationVersionRecord, 'rolledBackFrom' | 'rolledBackTo'>,
+): Pick<ApplicationRecord, 'versionId' | 'conditionalToken' | 'versions'> {
+  const versionId = app.versionId + 1;
+  const version: ApplicationVersionRecord = {
+    versionId,
+    createdAt: Date.now(),
+    configuration: configurationOf(changed),
+    updatedFrom: app.versionId,
+    ...origin,
+  };
+  const versions = app.versions.map((v) => (v.versionId === app.versionId ? { ...v, status: app.status } : v));
+  return { versionId, conditionalToken: newToken(), versions: [...versions, version] };
+}
+
+/** A new operation, IN_PROGRESS (or, for one that is done when the call returns, SUCCESSFUL). */
+function newOperation(operation: string, versionChange?: OperationRecord['versionChange'], done = false): OperationRecord {
+  const now = Date.now();
+  return {
+    id: newOperationId(),
+    operation,
+    status: done ? 'SUCCESSFUL' : 'IN_PROGRESS',
+    startedAt: now,
+    ...(done ? { endedAt: now } : {}),
+    ...(versionChange ? { versionChange } : {}),
+  };
+}
+
+/** `operations` and `operation` after them, the newest MAX_OPERATIONS. */
+function withOperation(operations: readonly OperationRecord[], operation: OperationRecord): OperationRecord[] {
+  return [...operations, operation].slice(-MAX_OPERATIONS);
+}
+
+/** The operations of `types` still IN_PROGRESS, CANCELLED because another one overtook them. */
+function cancelled(
+  operations: readonly OperationRecord[],
+  why: string,
+  types: readonly string[] = ['StartApplication', 'StopApplication', 'UpdateApplication', 'RollbackApplication'],
+): OperationRecord[] {
+  return operations.map((o) =>
+    o.status === 'IN_PROGRESS' && types.includes(o.operation) ? { ...o, status: 'CANCELLED' as const, endedAt: Date.now(), error: why } : o,
+  );
 }
 
 function failure(text: string): { at: number; message: string } {

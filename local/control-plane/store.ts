@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PlaygroundDirs } from '../paths';
-import type { ApplicationRecord } from './model';
+import { withHistory, type ApplicationRecord } from './model';
 
 /**
  * The state folder of the control plane's application records. Here, not with the server, so that
@@ -23,7 +23,7 @@ export class ApplicationStore {
   get(name: string): ApplicationRecord | undefined {
     const file = this.file(name);
     if (!existsSync(file)) return undefined;
-    return JSON.parse(readFileSync(file, 'utf8')) as ApplicationRecord;
+    return withHistory(JSON.parse(readFileSync(file, 'utf8')) as Parameters<typeof withHistory>[0]);
   }
 
   list(): ApplicationRecord[] {

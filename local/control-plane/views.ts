@@ -1,10 +1,15 @@
-import type { ApplicationRecord, Json, SnapshotRecord } from './model';
+import type { ApplicationRecord, ApplicationVersionRecord, Json, OperationRecord, SnapshotRecord } from './model';
 
 /** JSON 1.1 timestamps are epoch seconds. */
 const seconds = (ms: number): number => ms / 1000;
 
-/** The ApplicationDetail shape of DescribeApplication, CreateApplication and UpdateApplication. */
-export function applicationDetail(app: ApplicationRecord): Json {
+/**
+ * The ApplicationDetail shape of DescribeApplication, CreateApplication, UpdateApplication and
+ * RollbackApplication. `additionalDetails` (DescribeApplication's IncludeAdditionalDetails) adds the
+ * job plan: locally, which Flink job runs the application.
+ */
+export function applicationDetail(app: ApplicationRecord, additionalDetails = false): Json {
+  const version = app.versions.find((v) => v.versionId === app.versionId);
   return {
     ApplicationARN: app.arn,
     ApplicationName: app.name,
@@ -17,6 +22,8 @@ export function applicationDetail(app: ApplicationRecord): Json {
     ApplicationMode: 'STREAMING',
     CreateTimestamp: seconds(app.createdAt),
     LastUpdateTimestamp: seconds(app.updatedAt),
+    ...(version ? versionOrigin(version) : {}),
+    ...(app.cloudWatchLoggingOptions.length > 0 ? { CloudWatchLoggingOptionDescriptions: loggingOptionDescriptions(app) } : {}),
     ApplicationConfigurationDescription: {
       ApplicationCodeConfigurationDescription: {
         CodeContentType: app.codeContentType,
@@ -44,7 +51,7 @@ export function applicationDetail(app: ApplicationRecord): Json {
           AutoScalingEnabled: app.parallelism.autoScalingEnabled,
         },
         MonitoringConfigurationDescription: { ConfigurationType: 'DEFAULT', MetricsLevel: 'APPLICATION', LogLevel: 'INFO' },
-        ...(app.jobId ? { JobPlanDescription: `local Flink job ${app.jobId}` } : {}),
+        ...(additionalDetails && app.jobId ? { JobPlanDescription: `local Flink job ${app.jobId}` } : {}),
       },
       EnvironmentPropertyDescriptions: { PropertyGroupDescriptions: app.propertyGroups },
       ApplicationSnapshotConfigurationDescription: { SnapshotsEnabled: app.snapshotsEnabled },
@@ -67,5 +74,72 @@ export function snapshotDetails(snapshot: SnapshotRecord): Json {
     ApplicationVersionId: snapshot.applicationVersionId,
     SnapshotCreationTimestamp: seconds(snapshot.createdAt),
     RuntimeEnvironment: snapshot.runtimeEnvironment,
+  };
+}
+
+function versionOrigin(version: ApplicationVersionRecord): Json {
+  return {
+    ApplicationVersionCreateTimestamp: seconds(version.createdAt),
+    ...(version.updatedFrom !== undefined ? { ApplicationVersionUpdatedFrom: version.updatedFrom } : {}),
+    ...(version.rolledBackFrom !== undefined ? { ApplicationVersionRolledBackFrom: version.rolledBackFrom } : {}),
+    ...(version.rolledBackTo !== undefined ? { ApplicationVersionRolledBackTo: version.rolledBackTo } : {}),
+  };
+}
+
+export function loggingOptionDescriptions(app: Pick<ApplicationRecord, 'cloudWatchLoggingOptions'>): Json[] {
+  return app.cloudWatchLoggingOptions.map((option) => ({
+    CloudWatchLoggingOptionId: option.id,
+    LogStreamARN: option.logStreamArn,
+    ...(option.roleArn !== undefined ? { RoleARN: option.roleArn } : {}),
+  }));
+}
+
+/** A version's status: the application's for the current version, else the one it had when it was replaced. */
+export function versionSummary(app: ApplicationRecord, version: ApplicationVersionRecord): Json {
+  return {
+    ApplicationVersionId: version.versionId,
+    ApplicationStatus: version.versionId === app.versionId ? app.status : (version.status ?? 'READY'),
+  };
+}
+
+/**
+ * DescribeApplicationVersion's ApplicationVersionDetail: the current version as DescribeApplication
+ * shows it; an older one with its own configuration and status, without a job or a ConditionalToken.
+ */
+export function versionDetail(app: ApplicationRecord, version: ApplicationVersionRecord): Json {
+  if (version.versionId === app.versionId) return applicationDetail(app);
+  const detail = applicationDetail({
+    ...app,
+    ...version.configuration,
+    versionId: version.versionId,
+    status: version.status ?? 'READY',
+    updatedAt: version.createdAt,
+    jobId: undefined,
+    currentParallelism: undefined,
+  });
+  delete detail.ConditionalToken;
+  return detail;
+}
+
+export function operationInfo(operation: OperationRecord): Json {
+  return {
+    Operation: operation.operation,
+    OperationId: operation.id,
+    StartTime: seconds(operation.startedAt),
+    ...(operation.endedAt !== undefined ? { EndTime: seconds(operation.endedAt) } : {}),
+    OperationStatus: operation.status,
+  };
+}
+
+export function operationDetails(operation: OperationRecord): Json {
+  return {
+    Operation: operation.operation,
+    StartTime: seconds(operation.startedAt),
+    ...(operation.endedAt !== undefined ? { EndTime: seconds(operation.endedAt) } : {}),
+    OperationStatus: operation.status,
+    ...(operation.versionChange
+      ? { ApplicationVersionChangeDetails: { ApplicationVersionUpdatedFrom: operation.versionChange.from, ApplicationVersionUpdatedTo: operation.versionChange.to } }
+      : {}),
+    ...(operation.error !== undefined ? { OperationFailureDetails: { ErrorInfo: { ErrorString: operation.error } } } : {}),
   };
 }

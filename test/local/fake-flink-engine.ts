@@ -1,0 +1,86 @@
+import type { FlinkEngine, JobLaunch } from '../../local/control-plane/engine';
+import type { ApplicationRecord } from '../../local/control-plane/model';
+
+/** A Flink engine whose every call waits until the test releases it, and records what it was asked. */
+export class FakeEngine implements FlinkEngine {
+  readonly calls: string[] = [];
+  readonly launches: JobLaunch[] = [];
+  readonly resizes: [number, number][] = [];
+  private gate: { promise: Promise<void>; open: () => void } = FakeEngine.closedGate();
+  failSavepoints = false;
+  failStarts = false;
+  private jobs = 0;
+  readonly jobStates = new Map<string, string>();
+
+  static closedGate(): { promise: Promise<void>; open: () => void } {
+    let open = (): void => undefined;
+    const promise = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    return { promise, open };
+  }
+
+  /** Lets every pending and future call complete. */
+  release(): void {
+    this.gate.open();
+  }
+
+  /** Makes future calls wait again. */
+  hold(): void {
+    this.gate = FakeEngine.closedGate();
+  }
+
+  async resize(taskManagers: number, slots: number): Promise<void> {
+    this.resizes.push([taskManagers, slots]);
+    await this.gate.promise;
+  }
+
+  async startJob(app: ApplicationRecord, launch: JobLaunch): Promise<string> {
+    this.calls.push(`start ${app.name}`);
+    this.launches.push(launch);
+    await this.gate.promise;
+    if (this.failStarts) throw new Error('the job could not be submitted');
+    const id = `job-${++this.jobs}`;
+    this.jobStates.set(id, 'RUNNING');
+    return id;
+  }
+
+  async savepoint(jobId: string): Promise<string> {
+    this.calls.push(`savepoint ${jobId}`);
+    await this.gate.promise;
+    if (this.failSavepoints) throw new Error('checkpoint coordinator is shut down');
+    return `file:///tmp/savepoints/savepoint-${jobId}-${this.calls.length}`;
+  }
+
+  async stopWithSavepoint(jobId: string): Promise<string> {
+    this.calls.push(`stop ${jobId}`);
+    await this.gate.promise;
+    this.jobStates.set(jobId, 'FINISHED');
+    return `file:///tmp/savepoints/savepoint-stop-${jobId}`;
+  }
+
+  async cancel(jobId: string): Promise<void> {
+    this.calls.push(`cancel ${jobId}`);
+    await this.gate.promise;
+    this.jobStates.set(jobId, 'CANCELED');
+  }
+
+  async jobState(jobId: string): Promise<string | undefined> {
+    return this.jobStates.get(jobId);
+  }
+
+  async jobFailure(): Promise<string | undefined> {
+    return 'java.lang.RuntimeException: boom';
+  }
+
+  async disposeSavepoint(location: string): Promise<void> {
+    this.calls.push(`dispose ${location}`);
+  }
+
+  /** Completed checkpoints per job, as the cluster's checkpoint folder holds them. */
+  readonly checkpoints = new Map<string, string>();
+
+  async latestCheckpoint(jobId: string): Promise<string | undefined> {
+    return this.checkpoints.get(jobId);
+  }
+}
