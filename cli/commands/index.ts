@@ -4,6 +4,7 @@ import { registerDoctor } from './doctor';
 import { registerCost } from './cost';
 import { registerDown } from './down';
 import { registerFail } from './fail';
+import { registerLogs } from './logs';
 import { registerMetrics } from './metrics';
 import { registerRestore } from './restore';
 import { registerScale } from './scale';
@@ -28,6 +29,7 @@ export const commands: readonly RegisterCommand[] = [
   registerMetrics,
   registerAudit,
   registerDashboard,
+  registerLogs,
   registerCost,
   registerDoctor,
 ];

@@ -22,9 +22,33 @@ export interface FlinkClusterConfig {
   readonly workDir: string;
   /** @default 'rocksdb' (what MSF runs) */
   readonly stateBackend?: 'rocksdb' | 'hashmap';
-  /** Delay between restarts of a failed job. */
-  readonly restartDelayMs: number;
+  /**
+   * The first restart's delay (the exponential-delay strategy's initial backoff); each restart
+   * after a failure within the reset threshold waits `backoff-multiplier` times longer, up to the
+   * max backoff. @default 1000 (Flink's default; MSF's guide names no number)
+   */
+  readonly restartDelayMs?: number;
 }
+
+/**
+ * How MSF restarts a failed job on FLINK-1_19 and later (FLINK-2_2 included): the MSF developer
+ * guide, "Modifiable Flink configuration properties" → "Restart strategy", says the service uses
+ * the `exponential-delay` strategy by default and lets a support case change its initial backoff,
+ * backoff multiplier, jitter factor and reset threshold, but gives none of the numbers; so these are
+ * Flink's own defaults for the strategy (Flink 1.19+/2.x, FLIP-364), as a job that sets nothing gets.
+ */
+export const MSF_RESTART_STRATEGY = {
+  /** `restart-strategy.exponential-delay.initial-backoff` (Flink default 1 s). */
+  initialBackoffMs: 1_000,
+  /** `restart-strategy.exponential-delay.max-backoff` (Flink default 1 min). */
+  maxBackoffMs: 60_000,
+  /** `restart-strategy.exponential-delay.backoff-multiplier` (Flink default 1.5). */
+  backoffMultiplier: 1.5,
+  /** `restart-strategy.exponential-delay.reset-backoff-threshold` (Flink default 1 h without a failure). */
+  resetBackoffThresholdMs: 3_600_000,
+  /** `restart-strategy.exponential-delay.jitter-factor` (Flink default 0.1: ±10 % of each backoff). */
+  jitterFactor: 0.1,
+} as const;
 
 /** JVM options that Flink's own `config.yaml` sets for Java 17 (`env.java.opts.all`). */
 export const flinkJava17Options: readonly string[] = [
@@ -52,6 +76,7 @@ export const flinkJava17Options: readonly string[] = [
 
 /** The flat `key: value` pairs of the cluster's configuration (Flink 2.x accepts flat keys in config.yaml). */
 export function flinkConfiguration(config: FlinkClusterConfig): Record<string, string> {
+  const initialBackoffMs = config.restartDelayMs ?? MSF_RESTART_STRATEGY.initialBackoffMs;
   return {
     'jobmanager.rpc.address': 'localhost',
     'jobmanager.rpc.port': String(config.rpcPort),
@@ -76,10 +101,17 @@ export function flinkConfiguration(config: FlinkClusterConfig): Record<string, s
     'execution.checkpointing.savepoint-dir': pathToFileURL(config.savepointsDir).href,
     // MSF keeps checkpoints on cancel too (its snapshots are savepoints; checkpoints are internal).
     'execution.checkpointing.num-retained': '3',
-    // MSF restarts a failing job for ever; the plays kill TaskManagers and expect recovery.
-    'restart-strategy.type': 'fixed-delay',
-    'restart-strategy.fixed-delay.attempts': '2147483647',
-    'restart-strategy.fixed-delay.delay': `${config.restartDelayMs} ms`,
+    // MSF restarts a failing job for ever, with exponential backoff (see MSF_RESTART_STRATEGY); the
+    // plays kill TaskManagers and expect recovery. Flink's default number of attempts before the
+    // backoff resets is already unlimited: set here so the config says so.
+    'restart-strategy.type': 'exponential-delay',
+    'restart-strategy.exponential-delay.initial-backoff': `${initialBackoffMs} ms`,
+    // Flink refuses a max backoff below the initial one.
+    'restart-strategy.exponential-delay.max-backoff': `${Math.max(MSF_RESTART_STRATEGY.maxBackoffMs, initialBackoffMs)} ms`,
+    'restart-strategy.exponential-delay.backoff-multiplier': String(MSF_RESTART_STRATEGY.backoffMultiplier),
+    'restart-strategy.exponential-delay.reset-backoff-threshold': `${MSF_RESTART_STRATEGY.resetBackoffThresholdMs} ms`,
+    'restart-strategy.exponential-delay.jitter-factor': String(MSF_RESTART_STRATEGY.jitterFactor),
+    'restart-strategy.exponential-delay.attempts-before-reset-backoff': '2147483647',
     // Notice a killed TaskManager within seconds rather than the default 50 s.
     'heartbeat.interval': '2000',
     'heartbeat.timeout': '10000',
