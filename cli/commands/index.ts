@@ -4,8 +4,10 @@ import { registerDoctor } from './doctor';
 import { registerCost } from './cost';
 import { registerDown } from './down';
 import { registerFail } from './fail';
+import { registerInput } from './input';
 import { registerLogs } from './logs';
 import { registerMetrics } from './metrics';
+import { registerOutput } from './output';
 import { registerRestore } from './restore';
 import { registerScale } from './scale';
 import { registerSnapshot } from './snapshot';
@@ -28,6 +30,8 @@ export const commands: readonly RegisterCommand[] = [
   registerFail,
   registerMetrics,
   registerAudit,
+  registerOutput,
+  registerInput,
   registerDashboard,
   registerLogs,
   registerCost,

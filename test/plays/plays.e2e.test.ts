@@ -172,4 +172,13 @@ describe('the plays on the local stack', () => {
     expect(metrics.numRestarts).toSatisfy((value: unknown) => Number.isInteger(value) && (value as number) >= 0);
     expect(metrics.numRestarts).toBe(await restarts(jid));
   });
+
+  it('output prints the results of the last minute, as a console consumer on the output topic, and marks complete windows exact', async () => {
+    const result = await play(['output', '--since', '1m']);
+
+    expect(result.stdout).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z {2}\/\w+ {2}\d+$/m);
+    expect(result.stdout).toMatch(/^window \S+ exact \(6 pages × \d+\)$/m);
+    expect(result.stdout).not.toMatch(/WRONG/);
+    durations['output --since 1m'] = result.ms;
+  });
 });
