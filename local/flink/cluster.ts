@@ -34,7 +34,7 @@ export interface FlinkClusterOptions {
   readonly taskManagerProcessSize?: string;
   /** @default 'rocksdb' */
   readonly stateBackend?: 'rocksdb' | 'hashmap';
-  /** Delay between restarts of a failed job. @default 5000 */
+  /** The first restart's delay of a failed job (exponential-delay, as MSF; see config.ts). @default 1000 */
   readonly restartDelayMs?: number;
   /** @default 'java' */
   readonly java?: string;
@@ -168,7 +168,7 @@ export async function startFlinkCluster(options: FlinkClusterOptions): Promise<F
     savepointsDir: path.join(flinkHome, 'savepoints'),
     workDir: path.join(flinkHome, 'work'),
     stateBackend: options.stateBackend,
-    restartDelayMs: options.restartDelayMs ?? 5_000,
+    restartDelayMs: options.restartDelayMs,
   };
   writeFlinkConfigDir(configDir, config);
   mkdirSync(dirs.logs, { recursive: true });
