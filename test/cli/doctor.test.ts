@@ -20,8 +20,8 @@ import { main } from '../../cli/main';
 import { judgeHealth, type JobHealth } from '../../local/health';
 import { playgroundDirs } from '../../local/paths';
 import { reserveStackPorts } from '../../local/ports';
-import { writeStackRecord, type StackRecord } from '../../local/stack-state';
-import { detail, recordingIo } from './support';
+import { writeStackRecord } from '../../local/stack-state';
+import { detail, liveStackRecord, recordingIo } from './support';
 
 const sts = mockClient(STSClient);
 const msf = mockClient(KinesisAnalyticsV2Client);
@@ -68,23 +68,6 @@ function probes(overrides: Partial<LocalProbes> = {}): LocalProbes {
   };
 }
 
-function runningStack(home: string): StackRecord {
-  const record: StackRecord = {
-    pid: process.pid,
-    startedAt: '2026-11-22T21:00:00.000Z',
-    status: 'running',
-    options: { streams: 'kinesis', parallelism: 1, parallelismPerKpu: 1, eventsPerWindow: 1000, checkpointIntervalMs: 10_000, ports: { flink: 18081, kafka: 19092, kinesis: 14568, dynamodb: 18000, controlPlane: 18085 } },
-    region: 'us-east-1',
-    applicationName: 'local-app',
-    endpoints: { flinkRestUrl: 'http://127.0.0.1:18081', controlPlane: 'http://127.0.0.1:18085', supervisor: 'http://127.0.0.1:6', dynamodb: 'http://127.0.0.1:18000', kinesis: 'http://127.0.0.1:14568' },
-    tables: { ledger: 'ledger', audit: 'audit' },
-    streamNames: { input: 'input', output: 'output' },
-    processes: [],
-    logsDir: path.join(home, 'logs'),
-  };
-  writeStackRecord(playgroundDirs(home), record);
-  return record;
-}
 
 describe('doctor (local)', () => {
   it('prints one ok line per check and exits 0 on a ready machine', async () => {
@@ -142,7 +125,13 @@ describe('doctor (local)', () => {
 
   it("takes the running stack's ports for its own and reports the stack's health", async () => {
     const home = scratch();
-    runningStack(home);
+    writeStackRecord(
+      playgroundDirs(home),
+      liveStackRecord(home, {
+        options: { streams: 'kinesis', parallelism: 1, parallelismPerKpu: 1, eventsPerWindow: 1000, checkpointIntervalMs: 10_000, ports: { flink: 18081, kafka: 19092, kinesis: 14568, dynamodb: 18000, controlPlane: 18085 } },
+        endpoints: { flinkRestUrl: 'http://127.0.0.1:18081', controlPlane: 'http://127.0.0.1:18085', supervisor: 'http://127.0.0.1:6', dynamodb: 'http://127.0.0.1:18000', kinesis: 'http://127.0.0.1:14568' },
+      }),
+    );
     const good = recordingIo();
     const bad = recordingIo();
 

@@ -8,8 +8,8 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main';
 import { resolveTarget } from '../../cli/target';
 import { packageInfo, playgroundDirs, repoRoot } from '../../local/paths';
-import { writeStackRecord, type StackRecord } from '../../local/stack-state';
-import { APP, recordingIo } from './support';
+import { writeStackRecord } from '../../local/stack-state';
+import { APP, liveStackRecord, recordingIo } from './support';
 
 const msf = mockClient(KinesisAnalyticsV2Client);
 const cloudwatch = mockClient(CloudWatchClient);
@@ -49,24 +49,6 @@ function fakeCheckout(): string {
   return checkout;
 }
 
-/** A stack record in `home` whose supervisor is this (live) process: resolveTarget takes it for a running stack. */
-function runningStack(home: string): StackRecord {
-  const record: StackRecord = {
-    pid: process.pid,
-    startedAt: '2026-11-22T21:00:00.000Z',
-    status: 'running',
-    options: { streams: 'kafka', parallelism: 1, parallelismPerKpu: 1, eventsPerWindow: 1000, checkpointIntervalMs: 10_000, ports: { flink: 1, kafka: 2, kinesis: 3, dynamodb: 4, controlPlane: 5 } },
-    region: 'us-east-1',
-    applicationName: 'local-app',
-    endpoints: { flinkRestUrl: 'http://127.0.0.1:1', controlPlane: 'http://127.0.0.1:5', supervisor: 'http://127.0.0.1:6', dynamodb: 'http://127.0.0.1:4', kafka: '127.0.0.1:2' },
-    tables: { ledger: 'ledger', audit: 'audit' },
-    streamNames: { input: 'input', output: 'output' },
-    processes: [],
-    logsDir: path.join(home, 'logs'),
-  };
-  writeStackRecord(playgroundDirs(home), record);
-  return record;
-}
 
 describe('exit codes', () => {
   it.each([
@@ -160,7 +142,7 @@ describe('metrics with a name it does not know', () => {
 describe('finding the stack', () => {
   it('finds the running stack of the checkout from a folder inside it', () => {
     const checkout = fakeCheckout();
-    runningStack(path.join(checkout, '.playground'));
+    writeStackRecord(playgroundDirs(path.join(checkout, '.playground')), liveStackRecord(path.join(checkout, '.playground')));
     process.chdir(path.join(checkout, 'infra', 'lib'));
 
     const target = resolveTarget({});
@@ -175,7 +157,7 @@ describe('finding the stack', () => {
     ['its .playground', (checkout: string) => path.join(checkout, '.playground')],
   ])('takes --home naming %s', (_name, home) => {
     const checkout = fakeCheckout();
-    runningStack(path.join(checkout, '.playground'));
+    writeStackRecord(playgroundDirs(path.join(checkout, '.playground')), liveStackRecord(path.join(checkout, '.playground')));
 
     const target = resolveTarget({ home: home(checkout) });
 

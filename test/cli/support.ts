@@ -1,7 +1,9 @@
 import type { ApplicationDetail, ApplicationStatus, SnapshotDetails } from '@aws-sdk/client-kinesis-analytics-v2';
 import type { Io } from '../../cli/io';
 import type { PlayTarget } from '../../cli/target';
+import path from 'node:path';
 import type { Clock } from '../../local/poll';
+import type { StackRecord } from '../../local/stack-state';
 
 /** An Io that keeps what a command printed. */
 export function recordingIo(): Io & { readonly lines: string[]; readonly errors: string[]; text(): string } {
@@ -74,4 +76,25 @@ export function detail(status: ApplicationStatus, overrides: { version?: number;
 
 export function snap(name: string, createdAt: string, status: SnapshotDetails['SnapshotStatus'] = 'READY'): SnapshotDetails {
   return { SnapshotName: name, SnapshotStatus: status, ApplicationVersionId: 3, SnapshotCreationTimestamp: new Date(createdAt) };
+}
+
+/**
+ * A stack record in `home` whose supervisor is this (live) process, so resolveTarget takes it for a
+ * running stack; its ports and endpoints lead nowhere unless `overrides` say otherwise.
+ */
+export function liveStackRecord(home: string, overrides: Partial<StackRecord> = {}): StackRecord {
+  return {
+    pid: process.pid,
+    startedAt: '2026-11-22T21:00:00.000Z',
+    status: 'running',
+    options: { streams: 'kafka', parallelism: 1, parallelismPerKpu: 1, eventsPerWindow: 1000, checkpointIntervalMs: 10_000, ports: { flink: 1, kafka: 2, kinesis: 3, dynamodb: 4, controlPlane: 5 } },
+    region: 'us-east-1',
+    applicationName: 'local-app',
+    endpoints: { flinkRestUrl: 'http://127.0.0.1:1', controlPlane: 'http://127.0.0.1:5', supervisor: 'http://127.0.0.1:6', dynamodb: 'http://127.0.0.1:4', kafka: '127.0.0.1:2' },
+    tables: { ledger: 'ledger', audit: 'audit' },
+    streamNames: { input: 'input', output: 'output' },
+    processes: [],
+    logsDir: path.join(home, 'logs'),
+    ...overrides,
+  };
 }

@@ -17,8 +17,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main';
 import { resolveTarget } from '../../cli/target';
 import { playgroundDirs } from '../../local/paths';
-import { writeStackRecord, type StackRecord } from '../../local/stack-state';
-import { detail, recordingIo } from './support';
+import { writeStackRecord } from '../../local/stack-state';
+import { detail, liveStackRecord, recordingIo } from './support';
 
 const msf = mockClient(KinesisAnalyticsV2Client);
 const sts = mockClient(STSClient);
@@ -100,7 +100,7 @@ describe('a command that changes the application without --target and without a 
     const withoutOutputs = recordingIo();
     const missing = path.join(scratch(), 'no-such-outputs.json');
     const stackHome = scratch();
-    writeStackRecord(playgroundDirs(stackHome), localStack(stackHome));
+    writeStackRecord(playgroundDirs(stackHome), liveStackRecord(stackHome));
 
     expect(resolveTarget({ home: stackHome, outputs: missing }, 'change')).toMatchObject({ kind: 'local', applicationName: 'local-app' });
 
@@ -205,19 +205,3 @@ describe('a command that only reads', () => {
   });
 });
 
-/** A stack record whose supervisor is this (live) process: resolveTarget takes it for a running stack. */
-function localStack(home: string): StackRecord {
-  return {
-    pid: process.pid,
-    startedAt: '2026-11-22T21:00:00.000Z',
-    status: 'running',
-    options: { streams: 'kafka', parallelism: 1, parallelismPerKpu: 1, eventsPerWindow: 1000, checkpointIntervalMs: 10_000, ports: { flink: 1, kafka: 2, kinesis: 3, dynamodb: 4, controlPlane: 5 } },
-    region: 'us-east-1',
-    applicationName: 'local-app',
-    endpoints: { flinkRestUrl: 'http://127.0.0.1:1', controlPlane: 'http://127.0.0.1:5', supervisor: 'http://127.0.0.1:6', dynamodb: 'http://127.0.0.1:4', kafka: '127.0.0.1:2' },
-    tables: { ledger: 'ledger', audit: 'audit' },
-    streamNames: { input: 'input', output: 'output' },
-    processes: [],
-    logsDir: path.join(home, 'logs'),
-  };
-}
