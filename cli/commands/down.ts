@@ -7,6 +7,7 @@ import { readStaleStackRecord, removeStackRecord } from '../../local/stack-state
 import type { Io } from '../io';
 import { defineOptions } from '../options';
 import { formatBytes } from './logs';
+import { HOME_HELP } from '../target';
 import type { RegisterCommand } from './register';
 
 export interface DownOptions {
@@ -123,7 +124,7 @@ async function stop(dirs: PlaygroundDirs, io: Io): Promise<void> {
 }
 
 const downFlags = defineOptions((o) => ({
-  home: o.optionalText('--home <dir>', "the stack's checkout or home directory (default: .playground of the checkout the current directory is in)"),
+  home: o.optionalText('--home <dir>', HOME_HELP),
   clean: o.flag('--clean', "then remove the stack's data/ (topics, tables, checkpoints, savepoints), state/ and logs/, keeping cache/"),
 }));
 

@@ -1,3 +1,5 @@
+import type {
+  KinesisAnalyticsV2Client} from '@aws-sdk/client-kinesis-analytics-v2';
 import {
   AddApplicationCloudWatchLoggingOptionCommand,
   AddApplicationVpcConfigurationCommand,
@@ -14,7 +16,6 @@ import {
   DiscoverInputSchemaCommand,
   InvalidArgumentException,
   InvalidRequestException,
-  KinesisAnalyticsV2Client,
   ListApplicationOperationsCommand,
   ListApplicationVersionsCommand,
   ListTagsForResourceCommand,
@@ -33,14 +34,13 @@ import {
   type ApplicationStatus,
   type CreateApplicationCommandInput,
 } from '@aws-sdk/client-kinesis-analytics-v2';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startControlPlane, type ControlPlane } from '../../local/control-plane/server';
+import type { ControlPlane } from '../../local/control-plane/server';
 import { applicationsDir } from '../../local/control-plane/store';
 import { playgroundDirs } from '../../local/paths';
-import { FakeEngine } from './fake-flink-engine';
+import { startTestControlPlane, stopTestControlPlane, type FakeEngine } from './fake-flink-engine';
 
 const ARN = 'arn:aws:kinesisanalytics:us-east-1:000000000000:application/clicks';
 
@@ -71,22 +71,10 @@ describe('the local control plane: versions, rollback, operations, tags, logging
   let client: KinesisAnalyticsV2Client;
 
   beforeEach(async () => {
-    home = mkdtempSync(path.join(tmpdir(), 'control-plane-ops-'));
-    engine = new FakeEngine();
-    plane = await startControlPlane({ dirs: playgroundDirs(home), engine, monitorIntervalMs: 50, dashboardUrl: 'http://localhost:8081' });
-    client = new KinesisAnalyticsV2Client({
-      endpoint: plane.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    ({ home, engine, plane, client } = await startTestControlPlane('control-plane-ops-', { dashboardUrl: 'http://localhost:8081' }));
   });
 
-  afterEach(async () => {
-    engine.release();
-    client.destroy();
-    await plane.close();
-    rmSync(home, { recursive: true, force: true });
-  });
+  afterEach(() => stopTestControlPlane({ home, engine, plane, client }));
 
   const detail = async (): Promise<ApplicationDetail> =>
     (await client.send(new DescribeApplicationCommand({ ApplicationName: 'clicks' }))).ApplicationDetail as ApplicationDetail;

@@ -19,13 +19,10 @@ import {
   UpdateApplicationCommand,
   type ApplicationStatus,
 } from '@aws-sdk/client-kinesis-analytics-v2';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startControlPlane, type ControlPlane } from '../../local/control-plane/server';
 import { playgroundDirs } from '../../local/paths';
-import { FakeEngine } from './fake-flink-engine';
+import { startTestControlPlane, stopTestControlPlane, type FakeEngine } from './fake-flink-engine';
 
 const createRequest = {
   ApplicationName: 'clicks',
@@ -49,22 +46,10 @@ describe('the local control plane (kinesisanalyticsv2 over a fake Flink engine)'
   let client: KinesisAnalyticsV2Client;
 
   beforeEach(async () => {
-    home = mkdtempSync(path.join(tmpdir(), 'control-plane-'));
-    engine = new FakeEngine();
-    plane = await startControlPlane({ dirs: playgroundDirs(home), engine, monitorIntervalMs: 50 });
-    client = new KinesisAnalyticsV2Client({
-      endpoint: plane.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    ({ home, engine, plane, client } = await startTestControlPlane('control-plane-'));
   });
 
-  afterEach(async () => {
-    engine.release();
-    client.destroy();
-    await plane.close();
-    rmSync(home, { recursive: true, force: true });
-  });
+  afterEach(() => stopTestControlPlane({ home, engine, plane, client }));
 
   const status = async (name = 'clicks'): Promise<ApplicationStatus | undefined> =>
     (await client.send(new DescribeApplicationCommand({ ApplicationName: name }))).ApplicationDetail?.ApplicationStatus;

@@ -1,5 +1,11 @@
+import { KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { FlinkEngine, JobLaunch } from '../../local/control-plane/engine';
 import type { ApplicationRecord } from '../../local/control-plane/model';
+import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from '../../local/control-plane/server';
+import { playgroundDirs } from '../../local/paths';
 
 /** A Flink engine whose every call waits until the test releases it, and records what it was asked. */
 export class FakeEngine implements FlinkEngine {
@@ -83,4 +89,34 @@ export class FakeEngine implements FlinkEngine {
   async latestCheckpoint(jobId: string): Promise<string | undefined> {
     return this.checkpoints.get(jobId);
   }
+}
+
+/** A control plane on a fake engine in a temporary home, and a real SDK client pointed at it. */
+export interface TestControlPlane {
+  readonly home: string;
+  readonly engine: FakeEngine;
+  readonly plane: ControlPlane;
+  readonly client: KinesisAnalyticsV2Client;
+}
+
+export async function startTestControlPlane(
+  prefix: string,
+  options: Omit<ControlPlaneOptions, 'dirs' | 'engine'> = {},
+): Promise<TestControlPlane> {
+  const home = mkdtempSync(path.join(tmpdir(), prefix));
+  const engine = new FakeEngine();
+  const plane = await startControlPlane({ dirs: playgroundDirs(home), engine, monitorIntervalMs: 50, ...options });
+  const client = new KinesisAnalyticsV2Client({
+    endpoint: plane.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  return { home, engine, plane, client };
+}
+
+export async function stopTestControlPlane({ home, engine, plane, client }: TestControlPlane): Promise<void> {
+  engine.release();
+  client.destroy();
+  await plane.close();
+  rmSync(home, { recursive: true, force: true });
 }
