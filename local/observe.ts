@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createDocumentClient } from '../lambdas/shared/clients';
-import { queryAudit, type AuditSummary } from '../lambdas/shared/audit-query';
+import { queryAuditWindows, type AuditedWindow, type AuditSummary } from '../lambdas/shared/audit-query';
 import { FlinkRestClient } from './flink/rest';
 import { readFlinkClusterRecord } from './flink/cluster';
 import {
@@ -35,18 +35,32 @@ export interface StackView {
   readonly webUi: string;
 }
 
-/** How far back the live view audits: a long-running stack's view stays one bounded read a refresh. */
+/** How far back the live views audit: a long-running stack's view stays one bounded read a refresh. */
 const VIEW_AUDIT_RANGE_MS = 60 * 60_000;
+
+/** Where the live views' audit range starts: where `playground audit` starts, at most an hour back. */
+export function viewAuditFrom(record: Pick<StackRecord, 'startedAt'>, nowMs = Date.now()): number {
+  return Math.max(Date.parse(record.startedAt) - 60_000, nowMs - VIEW_AUDIT_RANGE_MS);
+}
 
 /** The audit of the windows starting in [fromMs, toMs); by default every window since the stack started. */
 export async function auditStack(record: StackRecord, range: { fromMs?: number; toMs?: number } = {}): Promise<AuditSummary> {
+  return (await auditStackWindows(record, range)).summary;
+}
+
+/** As auditStack, with every window of the range and what arrived for each page (the web view's grid). */
+export async function auditStackWindows(
+  record: StackRecord,
+  range: { fromMs?: number; toMs?: number; nowMs?: number } = {},
+): Promise<{ readonly summary: AuditSummary; readonly windows: readonly AuditedWindow[] }> {
   const doc = createDocumentClient({ endpoint: record.endpoints.dynamodb, region: record.region, credentials: LOCAL_CREDENTIALS });
   try {
-    return await queryAudit(doc, {
+    return await queryAuditWindows(doc, {
       ledgerTableName: record.tables.ledger,
       auditTableName: record.tables.audit,
       fromMs: range.fromMs ?? Date.parse(record.startedAt) - 60_000,
       toMs: range.toMs ?? Date.now() + 60_000,
+      ...(range.nowMs !== undefined ? { nowMs: range.nowMs } : {}),
     });
   } finally {
     doc.destroy();
@@ -80,9 +94,10 @@ const rateWindows = new Map<string, RateWindow>();
 /**
  * Reads the state of the whole stack once. Parts that do not answer are left out, not fatal. Rates
  * come from the counters' change since the previous calls for the same stack (`rates`, by default
- * one window per stack kept in this module), so a view that refreshes keeps its samples.
+ * one window per stack kept in this module), so a view that refreshes keeps its samples. With
+ * `audit: false` the audit tables are not read (the web view reads them on its own).
  */
-export async function observeStack(dirs: PlaygroundDirs, record: StackRecord, rates?: RateWindow): Promise<StackView> {
+export async function observeStack(dirs: PlaygroundDirs, record: StackRecord, rates?: RateWindow, options: { readonly audit?: boolean } = {}): Promise<StackView> {
   const rest = new FlinkRestClient(record.endpoints.flinkRestUrl, 5_000);
   const window = rates ?? rateWindows.get(record.endpoints.flinkRestUrl) ?? new RateWindow();
   if (!rates) rateWindows.set(record.endpoints.flinkRestUrl, window);
@@ -95,7 +110,7 @@ export async function observeStack(dirs: PlaygroundDirs, record: StackRecord, ra
       ...(app?.jobId ? { jobId: app.jobId } : {}),
       sinceMs: Date.parse(record.startedAt),
     }),
-    auditStack(record, { fromMs: Math.max(Date.parse(record.startedAt) - 60_000, Date.now() - VIEW_AUDIT_RANGE_MS) }).catch(() => undefined),
+    options.audit === false ? undefined : auditStack(record, { fromMs: viewAuditFrom(record) }).catch(() => undefined),
   ]);
   const health = judgeHealth(input);
   const job = input.job;

@@ -61,6 +61,27 @@ export interface AuditSummary {
   readonly nonExact: readonly NonExactWindow[];
 }
 
+/** One page of one window as the audit table has it: its first arrival, or null before one. */
+export interface AuditedResult {
+  readonly count: number;
+  /** When the first result arrived (ISO-8601) and how long after the window's end. */
+  readonly arrivedAt: string;
+  readonly latencyMs: number;
+  readonly duplicates: number;
+}
+
+/** One window with its verdict and what arrived for each page (the live view's grid). */
+export interface AuditedWindow {
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  readonly verdict: Verdict;
+  readonly reason: string;
+  /** The ledger's eventsPerWindow; null for a window the ledger has no record of. */
+  readonly expected: number | null;
+  /** Every page, in PAGES order. */
+  readonly results: Readonly<Record<string, AuditedResult | null>>;
+}
+
 /** An instant of an audit range as a reader knows it: ISO-8601, or as given when it is no time. */
 function instant(ms: number): string {
   return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? toIso(ms) : String(ms);
@@ -90,6 +111,14 @@ function queryIndex(doc: DynamoDBDocumentClient, query: AuditQuery, partition: s
  * generator running: 240 keys × 0.5 + 240 Queries × 0.5 ≈ 240 RRU.
  */
 export async function queryAudit(doc: DynamoDBDocumentClient, query: AuditQuery): Promise<AuditSummary> {
+  return (await queryAuditWindows(doc, query)).summary;
+}
+
+/** As queryAudit, with every window of the range too (oldest first), each with its verdict and results per page. */
+export async function queryAuditWindows(
+  doc: DynamoDBDocumentClient,
+  query: AuditQuery,
+): Promise<{ readonly summary: AuditSummary; readonly windows: readonly AuditedWindow[] }> {
   if (!(Number.isFinite(query.fromMs) && Number.isFinite(query.toMs) && query.fromMs < query.toMs)) {
     throw new AuditRangeError(`an audit range must end after it starts; got ${instant(query.fromMs)} to ${instant(query.toMs)}`);
   }
@@ -123,6 +152,7 @@ export async function queryAudit(doc: DynamoDBDocumentClient, query: AuditQuery)
 
   const windows = { exact: 0, wrong: 0, missing: 0, incomplete: 0, pending: 0 };
   const nonExact: NonExactWindow[] = [];
+  const audited: AuditedWindow[] = [];
   let duplicates = 0;
   const latencies: number[] = [];
   let generated = 0;
@@ -139,21 +169,21 @@ export async function queryAudit(doc: DynamoDBDocumentClient, query: AuditQuery)
       ? { verdict: storedVerdict.verdict as Verdict, reason: storedVerdict.reason }
       : judgeWindow({ ledger: ledger.get(windowStart), results: windowResults, windowEndMs, nowMs, graceMs, allowMissing: true });
     windows[judged.verdict]++;
+    const results: Record<string, AuditedResult | null> = {};
+    for (const page of PAGES) {
+      const r = windowResults.find((result) => result.page === page);
+      results[page] = r ? { count: r.count, arrivedAt: r.arrivedAt, latencyMs: r.latencyMs, duplicates: r.duplicates ?? 0 } : null;
+    }
+    const expected = ledger.get(windowStart)?.eventsPerWindow ?? null;
+    audited.push({ windowStart, windowEnd: toIso(windowEndMs), verdict: judged.verdict, reason: judged.reason, expected, results });
     if (judged.verdict === 'wrong' || judged.verdict === 'missing' || judged.verdict === 'incomplete') {
       const counts: Record<string, number | null> = {};
-      for (const page of PAGES) counts[page] = windowResults.find((r) => r.page === page)?.count ?? null;
-      nonExact.push({
-        windowStart,
-        windowEnd: toIso(windowEndMs),
-        verdict: judged.verdict,
-        reason: judged.reason,
-        expected: ledger.get(windowStart)?.eventsPerWindow ?? null,
-        counts,
-      });
+      for (const page of PAGES) counts[page] = results[page]?.count ?? null;
+      nonExact.push({ windowStart, windowEnd: toIso(windowEndMs), verdict: judged.verdict, reason: judged.reason, expected, counts });
     }
   }
   const malformed = malformedItems.reduce((sum, item) => sum + Number(item.count ?? 0), 0);
-  return {
+  const summary: AuditSummary = {
     windows,
     duplicates,
     latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
@@ -161,4 +191,5 @@ export async function queryAudit(doc: DynamoDBDocumentClient, query: AuditQuery)
     malformed,
     nonExact,
   };
+  return { summary, windows: audited };
 }
