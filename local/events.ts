@@ -4,8 +4,9 @@ import type { PlaygroundDirs } from './paths';
 
 /**
  * What happened to the local stack, one JSON line each in `.playground/state/events.jsonl`: the
- * supervisor's restarts and the plays' and chaos runs' faults, in the order they happened. The
- * live view, `status` and the chaos report read it; nothing else is kept about a restart.
+ * supervisor's restarts, the plays and the plays' and chaos runs' faults, in the order they
+ * happened. The live view, the web view's timeline, `status` and the chaos report read it; nothing
+ * else is kept about a restart.
  */
 export type StackEventKind =
   /** A process of the stack ended without being asked to (crash, fatal error, kill from outside). */
@@ -19,7 +20,9 @@ export type StackEventKind =
   /** The application's job was started again from its latest checkpoint (after a JobManager restart). */
   | 'job-restored'
   /** A fault injected from outside the supervisor (the chaos run, `fail`'s control record). */
-  | 'fault';
+  | 'fault'
+  /** A play that changed the application through the control plane (start, stop, restore, scale, snapshot, upgrade). */
+  | 'play';
 
 export interface StackEvent {
   /** ISO-8601 instant. */

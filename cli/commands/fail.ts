@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createStreamWriter } from '../../lambdas/shared/writers';
+import { appendStackEvent } from '../../local/events';
 import type { FlinkRestClient } from '../../local/flink/rest';
 import { awaitNewTaskManager, SupervisorClient } from '../../local/supervisor-api';
 import { poll, realClock, type Clock } from '../../local/poll';
@@ -145,6 +146,7 @@ export async function fail(options: FailOptions, io: Io): Promise<number> {
       io.out(stamped(clock.now() - started, `${replacement.id} registered (${replacement.slotsNumber} slot(s)); the job recovers from its last checkpoint`));
     } else {
       const { record, where } = await writeControlRecord(target, clock);
+      if (target.local) appendStackEvent(target.local.dirs, { kind: 'fault', message: `fail: control record ${record.id} written to ${where}` });
       io.out(`wrote control record ${record.id} (issuedAt ${record.issuedAt}) to ${where}; the job fails once and recovers from its last checkpoint`);
       if (!rest || !job) {
         io.out(`watch the restart with: playground metrics numRestarts runningTime restartingTime --app ${target.applicationName}`);

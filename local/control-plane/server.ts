@@ -35,6 +35,8 @@ export interface ControlPlaneOptions {
   readonly onEvent?: (message: string) => void;
   /** A job the cluster lost runs again from its latest checkpoint. */
   readonly onJobRecovered?: (application: string, message: string) => void;
+  /** An operation that changes an application succeeded (a play: start, stop, scale, snapshot, …); `message` says what it asked. */
+  readonly onPlay?: (application: string, message: string) => void;
   /** The Flink Web UI that CreateApplicationPresignedUrl answers. @default the cluster's REST URL */
   readonly dashboardUrl?: string;
 }
@@ -129,7 +131,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   await service.reconcile();
   service.startMonitor();
   options.cluster?.onJobManagerRestart(() => service.checkNow());
-  const server = createServer((request, response) => void handle(service, request, response));
+  const server = createServer((request, response) => void handle(service, request, response, options.onPlay));
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -150,7 +152,50 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   };
 }
 
-async function handle(service: ControlPlaneService, request: IncomingMessage, response: ServerResponse): Promise<void> {
+function field(value: unknown, ...keys: string[]): unknown {
+  let at = value;
+  for (const key of keys) at = at !== null && typeof at === 'object' && !Array.isArray(at) ? (at as Record<string, unknown>)[key] : undefined;
+  return at;
+}
+
+/** What a request that changes an application asked for, in a few words (undefined for the reads). */
+export function describePlay(operation: string, request: Json): string | undefined {
+  switch (operation) {
+    case 'StartApplication': {
+      const restore = field(request, 'RunConfiguration', 'ApplicationRestoreConfiguration');
+      const type = field(restore, 'ApplicationRestoreType');
+      if (type === 'RESTORE_FROM_CUSTOM_SNAPSHOT') return `start from snapshot ${String(field(restore, 'SnapshotName'))}`;
+      if (type === 'SKIP_RESTORE_FROM_SNAPSHOT') return 'start without restoring a snapshot';
+      return 'start from the latest snapshot';
+    }
+    case 'StopApplication':
+      return field(request, 'Force') === true ? 'stop at once (forced, no snapshot)' : 'stop with a snapshot';
+    case 'UpdateApplication': {
+      const update = field(request, 'ApplicationConfigurationUpdate');
+      const parallelism = field(update, 'FlinkApplicationConfigurationUpdate', 'ParallelismConfigurationUpdate', 'ParallelismUpdate');
+      const parts = [
+        ...(parallelism !== undefined ? [`scale to parallelism ${String(parallelism)}`] : []),
+        ...(field(update, 'ApplicationCodeConfigurationUpdate') !== undefined ? ['upgrade the code'] : []),
+      ];
+      return parts.length > 0 ? parts.join(' and ') : 'update the configuration';
+    }
+    case 'CreateApplicationSnapshot':
+      return `snapshot ${String(field(request, 'SnapshotName'))}`;
+    case 'DeleteApplicationSnapshot':
+      return `delete snapshot ${String(field(request, 'SnapshotName'))}`;
+    case 'RollbackApplication':
+      return 'roll back to the previous version';
+    default:
+      return undefined;
+  }
+}
+
+async function handle(
+  service: ControlPlaneService,
+  request: IncomingMessage,
+  response: ServerResponse,
+  onPlay?: ControlPlaneOptions['onPlay'],
+): Promise<void> {
   const requestId = randomUUID();
   try {
     const chunks: Buffer[] = [];
@@ -172,7 +217,10 @@ async function handle(service: ControlPlaneService, request: IncomingMessage, re
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new ApiError('SerializationException', 'The request body must be a JSON object');
     }
-    send(response, 200, operation(service, body), requestId);
+    const answer = operation(service, body);
+    const play = onPlay && describePlay(target.slice(targetPrefix.length), body);
+    if (play) onPlay(String(field(body, 'ApplicationName') ?? '?'), play);
+    send(response, 200, answer, requestId);
   } catch (error) {
     if (error instanceof ApiError) {
       send(response, error.statusCode, { __type: error.type, message: error.message }, requestId, error.type);
