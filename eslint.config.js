@@ -32,6 +32,11 @@ export default tseslint.config(
     },
   },
   {
+    // the web view's page script runs in the browser
+    files: ['local/view/static/**/*.js'],
+    languageOptions: { globals: { document: 'readonly', fetch: 'readonly', setTimeout: 'readonly' } },
+  },
+  {
     files: ['bin/**', 'test/**', 'bench/**', '.ci/**'],
     rules: { 'no-console': 'off' },
   },

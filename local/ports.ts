@@ -10,12 +10,14 @@ export interface BoundPort {
 
 /**
  * Every port `up` binds for these options: Kafka also takes the next port (its controller),
- * kinesis-mock the one before (its TLS port). Only the chosen stream's ports count.
+ * kinesis-mock the one before (its TLS port). Only the chosen stream's ports count, and the
+ * view's only when it is on.
  */
-export function portsBound(streams: StreamsKind, ports: StackPorts): readonly BoundPort[] {
+export function portsBound(streams: StreamsKind, ports: StackPorts, view = true): readonly BoundPort[] {
   const bound: BoundPort[] = [];
   for (const key of Object.keys(ports) as (keyof StackPorts)[]) {
     if ((key === 'kafka' || key === 'kinesis') && key !== streams) continue;
+    if (key === 'view' && !view) continue;
     bound.push({ port: ports[key], key });
     if (key === 'kafka') bound.push({ port: ports[key] + 1, key });
     if (key === 'kinesis') bound.push({ port: ports[key] - 1, key });
@@ -24,9 +26,9 @@ export function portsBound(streams: StreamsKind, ports: StackPorts): readonly Bo
 }
 
 /** What is wrong when two of the stack's services would bind the same port, else undefined. */
-export function portConflict(streams: StreamsKind, ports: StackPorts): string | undefined {
+export function portConflict(streams: StreamsKind, ports: StackPorts, view = true): string | undefined {
   const seen = new Map<number, keyof StackPorts>();
-  for (const { port, key } of portsBound(streams, ports)) {
+  for (const { port, key } of portsBound(streams, ports, view)) {
     const other = seen.get(port);
     if (other !== undefined && other !== key) {
       return (
@@ -91,8 +93,8 @@ export async function reservePorts(count: number, random: () => number = Math.ra
 
 /** Ports for a whole local stack (`up --flink-port … --control-plane-port …`), all distinct. */
 export async function reserveStackPorts(): Promise<StackPorts> {
-  const [flink, kafka, kinesis, dynamodb, controlPlane] = await reservePorts(5);
-  return { flink, kafka, kinesis, dynamodb, controlPlane } as StackPorts;
+  const [flink, kafka, kinesis, dynamodb, controlPlane, view] = await reservePorts(6);
+  return { flink, kafka, kinesis, dynamodb, controlPlane, view } as StackPorts;
 }
 
 /** The `up` options that put a stack on these ports (only the chosen stream's port). */
@@ -102,6 +104,7 @@ export function portArgs(streams: StreamsKind, ports: StackPorts): string[] {
     '--flink-port', String(ports.flink),
     '--dynamodb-port', String(ports.dynamodb),
     '--control-plane-port', String(ports.controlPlane),
+    '--view-port', String(ports.view),
     ...(streams === 'kafka' ? ['--kafka-port', String(ports.kafka)] : ['--kinesis-port', String(ports.kinesis)]),
   ];
 }

@@ -12,9 +12,11 @@ export interface StackPorts {
   readonly kinesis: number;
   readonly dynamodb: number;
   readonly controlPlane: number;
+  /** The web view (local/view/); bound only when the view is on. */
+  readonly view: number;
 }
 
-export const DEFAULT_PORTS: StackPorts = { flink: 8081, kafka: 9092, kinesis: 4568, dynamodb: 8000, controlPlane: 8085 };
+export const DEFAULT_PORTS: StackPorts = { flink: 8081, kafka: 9092, kinesis: 4568, dynamodb: 8000, controlPlane: 8085, view: 8090 };
 
 /** What each port serves and the `up` option that moves it (for clear port-in-use errors). */
 export const PORT_OPTIONS: Readonly<Record<keyof StackPorts, { readonly purpose: string; readonly option: string }>> = {
@@ -23,6 +25,7 @@ export const PORT_OPTIONS: Readonly<Record<keyof StackPorts, { readonly purpose:
   kinesis: { purpose: 'kinesis-mock (the port before it is its TLS port)', option: '--kinesis-port' },
   dynamodb: { purpose: 'DynamoDB Local', option: '--dynamodb-port' },
   controlPlane: { purpose: 'local kinesisanalyticsv2 control plane', option: '--control-plane-port' },
+  view: { purpose: 'the web view of windows, faults and plays', option: '--view-port' },
 };
 
 /** How `playground up` was asked to run the stack. */
@@ -33,6 +36,8 @@ export interface StackOptions {
   readonly eventsPerWindow: number;
   readonly checkpointIntervalMs: number;
   readonly ports: StackPorts;
+  /** The web view on `ports.view`; absent: no view (`up --no-view`). `actions`: the play buttons (`--view-actions`). */
+  readonly view?: { readonly actions: boolean };
 }
 
 /** What other `playground` processes need to find the running stack (`.playground/state/stack.json`). */
@@ -54,6 +59,8 @@ export interface StackRecord {
     readonly dynamodb: string;
     readonly kafka?: string;
     readonly kinesis?: string;
+    /** The web view (absent with `up --no-view`). */
+    readonly view?: string;
   };
   readonly tables: { readonly ledger: string; readonly audit: string };
   readonly streamNames: { readonly input: string; readonly output: string };

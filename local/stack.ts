@@ -33,6 +33,7 @@ import { startKinesisMock, type LocalKinesis } from './services/kinesis-mock';
 import type { StackOptions, StackRecord } from './stack-state';
 import { ProcessSupervisor, type RestartPolicy } from './supervisor';
 import { startSupervisorApi } from './supervisor-api';
+import { startViewServer } from './view/server';
 
 /** A running local stack and how to take it down. */
 export interface RunningStack {
@@ -70,7 +71,7 @@ function stackEnvironment(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
  * Starts the whole local playground: DynamoDB Local with the tables, Kafka or kinesis-mock with
  * the streams, the Flink cluster, the control plane, the application (created and started through
  * the control plane with the real SDK client, as a user would), then the auditor and generator
- * function hosts — every process with the same environment, and each supervised: one that ends by
+ * function hosts, and the web view (local/view/) unless it is off — every process with the same environment, and each supervised: one that ends by
  * itself is replaced (see README, "What the supervisor replaces"). Every `.playground/data` and
  * `.playground/state` of a previous run is removed first: each `up` starts from empty streams,
  * tables and snapshots.
@@ -216,6 +217,7 @@ export async function startStack(dirs: PlaygroundDirs, options: StackOptions, st
       dirs,
       cluster,
       onJobRecovered: (application, message) => appendStackEvent(dirs, { kind: 'job-restored', process: application, message }),
+      onPlay: (application, message) => appendStackEvent(dirs, { kind: 'play', process: application, message }),
     });
     stoppers.push(() => controlPlane.close());
     progress(`control plane (kinesisanalyticsv2) on ${controlPlane.endpoint}`);
@@ -268,6 +270,13 @@ export async function startStack(dirs: PlaygroundDirs, options: StackOptions, st
     });
     stoppers.push(() => supervisor.stop('generator'));
     progress('generator and auditor running');
+    const view = options.view
+      ? await startViewServer({ dirs, port: ports.view, record: () => current, actions: options.view.actions })
+      : undefined;
+    if (view) {
+      stoppers.push(() => view.close());
+      progress(`web view on ${view.url}${options.view?.actions ? ' (with play buttons)' : ''}`);
+    }
 
     current = {
       pid: process.pid,
@@ -284,6 +293,7 @@ export async function startStack(dirs: PlaygroundDirs, options: StackOptions, st
         dynamodb,
         ...(streams.kafka ? { kafka: streams.kafka } : {}),
         ...(streams.kinesis ? { kinesis: streams.kinesis } : {}),
+        ...(view ? { view: view.url } : {}),
       },
       tables: { ledger: LOCAL_NAMES.ledgerTable, audit: LOCAL_NAMES.auditTable },
       streamNames: { input: LOCAL_NAMES.input, output: LOCAL_NAMES.output },

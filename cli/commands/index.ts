@@ -15,6 +15,7 @@ import { registerStart } from './start';
 import { registerStatus } from './status';
 import { registerStop } from './stop';
 import { registerUp } from './up';
+import { registerView } from './view';
 import type { RegisterCommand } from './register';
 
 /** Every `playground` command, in the order `--help` lists them. */
@@ -33,6 +34,7 @@ export const commands: readonly RegisterCommand[] = [
   registerOutput,
   registerInput,
   registerDashboard,
+  registerView,
   registerLogs,
   registerCost,
   registerDoctor,

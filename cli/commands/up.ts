@@ -32,6 +32,9 @@ export interface UpOptions {
   /** Where to write the final audit report (JSON). */
   readonly report?: string;
   readonly ports: StackPorts;
+  /** Serve the web view on `ports.view` (`--no-view`: not); `viewActions`: with the play buttons. */
+  readonly view: boolean;
+  readonly viewActions: boolean;
   /** @default .playground under the repository */
   readonly home?: string;
 }
@@ -73,9 +76,9 @@ export async function up(options: UpOptions, io: Io): Promise<number> {
     throw new UsageError(`a local stack is already running (supervisor pid ${running}); stop it first with: npx playground down`);
   }
   await checkTools();
-  const conflict = portConflict(options.streams, options.ports);
+  const conflict = portConflict(options.streams, options.ports, options.view);
   if (conflict) throw new UsageError(conflict);
-  for (const { port, key } of portsBound(options.streams, options.ports)) {
+  for (const { port, key } of portsBound(options.streams, options.ports, options.view)) {
     await assertPortFree(port, PORT_OPTIONS[key].purpose, PORT_OPTIONS[key].option);
   }
   ensureJobJar({ root: repoRoot }, (line) => io.out(`[${elapsed(started)}] ${line}`));
@@ -87,6 +90,7 @@ export async function up(options: UpOptions, io: Io): Promise<number> {
     eventsPerWindow: options.eventsPerWindow ?? DEFAULT_EVENTS_PER_WINDOW[options.streams],
     checkpointIntervalMs: options.checkpointIntervalMs,
     ports: options.ports,
+    ...(options.view ? { view: { actions: options.viewActions } } : {}),
   };
   mkdirSync(dirs.logs, { recursive: true });
   const supervisorLog = path.join(dirs.logs, 'supervisor.log');
@@ -132,7 +136,7 @@ export async function up(options: UpOptions, io: Io): Promise<number> {
     }
     if (message.type === 'ready') record = message.record;
   }
-  io.out(`[${elapsed(started)}] the playground is running: Flink Web UI ${record.endpoints.flinkRestUrl}, control plane ${record.endpoints.controlPlane}`);
+  io.out(`[${elapsed(started)}] the playground is running: Flink Web UI ${record.endpoints.flinkRestUrl}, control plane ${record.endpoints.controlPlane}${record.endpoints.view ? `, web view ${record.endpoints.view}` : ''}`);
 
   if (options.detach) {
     child.disconnect();
@@ -254,7 +258,10 @@ const upFlags = defineOptions((o) => ({
     kinesis: o.int('--kinesis-port <port>', PORT_OPTIONS.kinesis.purpose, { min: 1025, max: 65535 }, DEFAULT_PORTS.kinesis),
     dynamodb: o.int('--dynamodb-port <port>', PORT_OPTIONS.dynamodb.purpose, { min: 1024, max: 65535 }, DEFAULT_PORTS.dynamodb),
     controlPlane: o.int('--control-plane-port <port>', PORT_OPTIONS.controlPlane.purpose, { min: 1024, max: 65535 }, DEFAULT_PORTS.controlPlane),
+    view: o.int('--view-port <port>', PORT_OPTIONS.view.purpose, { min: 1024, max: 65535 }, DEFAULT_PORTS.view),
   },
+  view: o.negatedFlag('--no-view', 'do not serve the web view'),
+  viewActions: o.flag('--view-actions', 'show buttons for the plays in the web view (it is read-only without)'),
 }));
 
 export const registerUp: RegisterCommand = (program, io, setExit) => {
@@ -265,6 +272,7 @@ export const registerUp: RegisterCommand = (program, io, setExit) => {
       const flags = upFlags.read(command);
       if (flags.report && flags.duration === undefined) throw new UsageError('--report needs --duration (the report is written when the run ends)');
       if (flags.detach && flags.duration !== undefined) throw new UsageError('--detach and --duration cannot be combined');
+      if (flags.viewActions && !flags.view) throw new UsageError('--view-actions needs the web view; leave out --no-view');
       setExit(await up(flags, io));
     });
 };

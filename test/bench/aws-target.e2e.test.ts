@@ -30,7 +30,7 @@ beforeAll(() => homes.guard(async () => {
   // prettier-ignore
   const up = await runCli(
     ['up', '--detach', '--streams', 'kinesis', '--home', home, '--flink-port', String(ports.flink), '--kinesis-port', String(ports.kinesis),
-      '--dynamodb-port', String(ports.dynamodb), '--control-plane-port', String(ports.controlPlane)],
+      '--dynamodb-port', String(ports.dynamodb), '--control-plane-port', String(ports.controlPlane), '--view-port', String(ports.view)],
     { timeoutMs: 10 * minute },
   );
   expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);

@@ -128,7 +128,7 @@ describe('doctor (local)', () => {
     writeStackRecord(
       playgroundDirs(home),
       liveStackRecord(home, {
-        options: { streams: 'kinesis', parallelism: 1, parallelismPerKpu: 1, eventsPerWindow: 1000, checkpointIntervalMs: 10_000, ports: { flink: 18081, kafka: 19092, kinesis: 14568, dynamodb: 18000, controlPlane: 18085 } },
+        options: { streams: 'kinesis', parallelism: 1, parallelismPerKpu: 1, eventsPerWindow: 1000, checkpointIntervalMs: 10_000, ports: { flink: 18081, kafka: 19092, kinesis: 14568, dynamodb: 18000, controlPlane: 18085, view: 18090 } },
         endpoints: { flinkRestUrl: 'http://127.0.0.1:18081', controlPlane: 'http://127.0.0.1:18085', supervisor: 'http://127.0.0.1:6', dynamodb: 'http://127.0.0.1:18000', kinesis: 'http://127.0.0.1:14568' },
       }),
     );

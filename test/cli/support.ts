@@ -87,7 +87,7 @@ export function liveStackRecord(home: string, overrides: Partial<StackRecord> = 
     pid: process.pid,
     startedAt: '2026-11-22T21:00:00.000Z',
     status: 'running',
-    options: { streams: 'kafka', parallelism: 1, parallelismPerKpu: 1, eventsPerWindow: 1000, checkpointIntervalMs: 10_000, ports: { flink: 1, kafka: 2, kinesis: 3, dynamodb: 4, controlPlane: 5 } },
+    options: { streams: 'kafka', parallelism: 1, parallelismPerKpu: 1, eventsPerWindow: 1000, checkpointIntervalMs: 10_000, ports: { flink: 1, kafka: 2, kinesis: 3, dynamodb: 4, controlPlane: 5, view: 6 } },
     region: 'us-east-1',
     applicationName: 'local-app',
     endpoints: { flinkRestUrl: 'http://127.0.0.1:1', controlPlane: 'http://127.0.0.1:5', supervisor: 'http://127.0.0.1:6', dynamodb: 'http://127.0.0.1:4', kafka: '127.0.0.1:2' },

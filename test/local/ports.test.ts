@@ -6,13 +6,19 @@ import { portArgs, portConflict, portFree, portsBound, reservePorts } from '../.
 describe('the local stack ports', () => {
   it('counts the Kafka controller and the kinesis-mock TLS port, only for the chosen stream', () => {
     const kafka = portsBound('kafka', DEFAULT_PORTS).map(({ port }) => port);
-    expect(kafka).toEqual([8081, 9092, 9093, 8000, 8085]);
+    expect(kafka).toEqual([8081, 9092, 9093, 8000, 8085, 8090]);
     const kinesis = portsBound('kinesis', DEFAULT_PORTS).map(({ port }) => port);
-    expect(kinesis).toEqual([8081, 4568, 4567, 8000, 8085]);
+    expect(kinesis).toEqual([8081, 4568, 4567, 8000, 8085, 8090]);
     expect(portConflict('kafka', DEFAULT_PORTS)).toBeUndefined();
     expect(portConflict('kinesis', { ...DEFAULT_PORTS, dynamodb: 4567 })).toContain('--kinesis-port and --dynamodb-port both need port 4567');
     // the other stream's port is not bound, so it may equal one in use
     expect(portConflict('kafka', { ...DEFAULT_PORTS, kinesis: 8081 })).toBeUndefined();
+  });
+
+  it("counts the web view's port only when the view is on", () => {
+    expect(portConflict('kafka', { ...DEFAULT_PORTS, view: 8085 })).toContain('--control-plane-port and --view-port both need port 8085');
+    expect(portsBound('kafka', DEFAULT_PORTS, false).map(({ key }) => key)).not.toContain('view');
+    expect(portConflict('kafka', { ...DEFAULT_PORTS, view: 8085 }, false)).toBeUndefined();
   });
 
   it('reserves distinct free ports whose neighbours are free and not handed out twice', async () => {
@@ -44,6 +50,6 @@ describe('the local stack ports', () => {
   });
 
   it('turns ports into the up options of the chosen stream', () => {
-    expect(portArgs('kinesis', DEFAULT_PORTS)).toEqual(['--flink-port', '8081', '--dynamodb-port', '8000', '--control-plane-port', '8085', '--kinesis-port', '4568']);
+    expect(portArgs('kinesis', DEFAULT_PORTS)).toEqual(['--flink-port', '8081', '--dynamodb-port', '8000', '--control-plane-port', '8085', '--view-port', '8090', '--kinesis-port', '4568']);
   });
 });

@@ -24,8 +24,8 @@ describe('playground up --duration', () => {
     async ({ streams, eventsPerWindow, portOption }) => {
       // Prepare: a home and ports of our own, so a playground the user runs is not disturbed.
       const home = homes.create(`playground-e2e-${streams}-`);
-      const [flink, streamsPort, dynamodb, controlPlane] = await reservePorts(4);
-      const ports = { flink, streams: streamsPort, dynamodb, controlPlane };
+      const [flink, streamsPort, dynamodb, controlPlane, view] = await reservePorts(5);
+      const ports = { flink, streams: streamsPort, dynamodb, controlPlane, view };
       const reportFile = path.join(home, 'report.json');
 
       // Act
@@ -40,6 +40,7 @@ describe('playground up --duration', () => {
           portOption, String(ports.streams),
           '--dynamodb-port', String(ports.dynamodb),
           '--control-plane-port', String(ports.controlPlane),
+          '--view-port', String(ports.view),
         ],
         { timeoutMs: 900_000 },
       );
