@@ -1,5 +1,5 @@
 import { BatchGetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { KinesisStreamEvent, MSKEvent } from 'aws-lambda';
+import type { MSKEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SWEEP_LOOKBACK_MS, sweep, type AuditDeps } from '../../lambdas/shared/audit';
 import { MAX_AUDIT_QUERY_WINDOWS, queryAudit, type AuditQuery } from '../../lambdas/shared/audit-query';
@@ -13,7 +13,7 @@ import { PAGES } from '../../lambdas/shared/pages';
 import { AUDIT_TABLE, LEDGER_TABLE, VERDICT_SORT_KEY } from '../../lambdas/shared/tables';
 import { toIso, WINDOW_MS } from '../../lambdas/shared/windows';
 import { FakeDynamoDb } from './support/fake-dynamodb';
-import { fakeContext, FakeClock, MetricRecorder } from './support/recorders';
+import { fakeContext, FakeClock, kinesisEvent, MetricRecorder } from './support/recorders';
 
 const W = '2026-11-22T21:30:15.000Z';
 const W_END = '2026-11-22T21:30:30.000Z';
@@ -21,27 +21,6 @@ const W_END_MS = Date.parse(W_END);
 
 function stats(page: string, count: number, windowStart = W, windowEnd = W_END): string {
   return JSON.stringify({ windowStart, windowEnd, page, count });
-}
-
-function kinesisEvent(payloads: readonly string[]): KinesisStreamEvent {
-  return {
-    Records: payloads.map((payload, i) => ({
-      eventSource: 'aws:kinesis',
-      eventID: `shardId-000000000000:${i}`,
-      eventName: 'aws:kinesis:record',
-      eventVersion: '1.0',
-      invokeIdentityArn: 'arn:aws:iam::123456789012:role/auditor',
-      awsRegion: 'us-east-1',
-      eventSourceARN: 'arn:aws:kinesis:us-east-1:123456789012:stream/output',
-      kinesis: {
-        kinesisSchemaVersion: '1.0',
-        partitionKey: 'k',
-        sequenceNumber: String(1000 + i),
-        approximateArrivalTimestamp: 0,
-        data: Buffer.from(payload).toString('base64'),
-      },
-    })),
-  };
 }
 
 function mskEvent(payloads: readonly string[]): MSKEvent {

@@ -16,28 +16,13 @@ import { cellVerdict, type EventsAnswer, type JobAnswer, type WindowsAnswer } fr
 import { startViewServer, type ViewServer } from '../../local/view/server';
 import { liveStackRecord } from '../cli/support';
 import { FakeDynamoDb } from '../lambdas/support/fake-dynamodb';
-import { fakeContext, MetricRecorder } from '../lambdas/support/recorders';
+import { fakeContext, kinesisEvent, MetricRecorder } from '../lambdas/support/recorders';
 
-/** A batch of the job's results as the auditor's Kinesis event source delivers them. */
+/** The job's results as the auditor's Kinesis event source delivers them. */
 function resultsEvent(results: readonly { windowStart: number; page: string; count: number }[]): KinesisStreamEvent {
-  return {
-    Records: results.map((r, i) => ({
-      eventSource: 'aws:kinesis',
-      eventID: `shardId-000000000000:${i}`,
-      eventName: 'aws:kinesis:record',
-      eventVersion: '1.0',
-      invokeIdentityArn: 'arn:aws:iam::123456789012:role/auditor',
-      awsRegion: 'us-east-1',
-      eventSourceARN: 'arn:aws:kinesis:us-east-1:123456789012:stream/output',
-      kinesis: {
-        kinesisSchemaVersion: '1.0',
-        partitionKey: 'k',
-        sequenceNumber: String(1000 + i),
-        approximateArrivalTimestamp: 0,
-        data: Buffer.from(JSON.stringify({ windowStart: toIso(r.windowStart), windowEnd: toIso(r.windowStart + WINDOW_MS), page: r.page, count: r.count })).toString('base64'),
-      },
-    })),
-  };
+  return kinesisEvent(
+    results.map((r) => JSON.stringify({ windowStart: toIso(r.windowStart), windowEnd: toIso(r.windowStart + WINDOW_MS), page: r.page, count: r.count })),
+  );
 }
 
 let home: string;

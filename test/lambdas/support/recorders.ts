@@ -1,4 +1,4 @@
-import type { Context } from 'aws-lambda';
+import type { Context, KinesisStreamEvent } from 'aws-lambda';
 import type { MetricSink } from '../../../lambdas/shared/observability';
 
 /** Collects metrics instead of printing EMF. */
@@ -48,5 +48,27 @@ export class FakeClock {
   readonly now = (): number => this.nowMs;
   readonly sleep = async (ms: number): Promise<void> => {
     this.nowMs += Math.max(0, ms);
+  };
+}
+
+/** A batch of records as Lambda's Kinesis event source delivers them, one per payload. */
+export function kinesisEvent(payloads: readonly string[]): KinesisStreamEvent {
+  return {
+    Records: payloads.map((payload, i) => ({
+      eventSource: 'aws:kinesis',
+      eventID: `shardId-000000000000:${i}`,
+      eventName: 'aws:kinesis:record',
+      eventVersion: '1.0',
+      invokeIdentityArn: 'arn:aws:iam::123456789012:role/auditor',
+      awsRegion: 'us-east-1',
+      eventSourceARN: 'arn:aws:kinesis:us-east-1:123456789012:stream/output',
+      kinesis: {
+        kinesisSchemaVersion: '1.0',
+        partitionKey: 'k',
+        sequenceNumber: String(1000 + i),
+        approximateArrivalTimestamp: 0,
+        data: Buffer.from(payload).toString('base64'),
+      },
+    })),
   };
 }
