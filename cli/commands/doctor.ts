@@ -130,7 +130,7 @@ async function javaChecks(probes: LocalProbes): Promise<Check[]> {
 
 async function portChecks(probes: LocalProbes, streams: StreamsKind, ports: StackPorts, record: StackRecord | undefined): Promise<Check[]> {
   if (record) {
-    const held = portsBound(record.options.streams, record.options.ports).map((p) => p.port);
+    const held = portsBound(record.options.streams, record.options.ports, record.options.view !== undefined).map((p) => p.port);
     return [ok(`ports ${held.join(', ')} held by the running stack (supervisor pid ${record.pid})`)];
   }
   const bound = portsBound(streams, ports);

@@ -81,7 +81,7 @@ describe('doctor (local)', () => {
       'ok   Java 17',
       'ok   javac 17',
       'ok   Maven 3.9.6',
-      'ok   ports 8081, 9092, 9093, 8000, 8085 free (up --streams kafka)',
+      'ok   ports 8081, 9092, 9093, 8000, 8085, 8090 free (up --streams kafka)',
       `ok   50.0 GB free in ${home}`,
       `ok   no local stack runs in ${home} (start one with: npx playground up --detach)`,
     ]);
