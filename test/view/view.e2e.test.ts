@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UpReport } from '../../cli/commands/up';
@@ -31,6 +30,11 @@ function gridVerdicts(): Promise<Verdicts> {
   );
 }
 
+/** Waits until the grid shows an audit read after `ms` (the page refreshes it every 2 s). */
+async function gridReadAfter(ms: number): Promise<void> {
+  await page.waitForFunction((t) => Date.parse(document.getElementById('grid')?.dataset.now ?? '') > t, ms, { timeout: minute });
+}
+
 function countBy(verdicts: Verdicts): Record<string, number> {
   const counts: Record<string, number> = { exact: 0, wrong: 0, missing: 0, incomplete: 0, pending: 0 };
   for (const verdict of Object.values(verdicts)) counts[verdict] = (counts[verdict] ?? 0) + 1;
@@ -58,14 +62,15 @@ afterAll(async () => {
 
 describe('the web view of a local stack', () => {
   it('shows every window with the verdict playground audit --json gives it', async () => {
-    // The grid refreshes every 2 s and the auditor decides a window every 15 s: compare a grid
-    // that did not change while the audit ran.
+    // The grid refreshes every 2 s and the auditor decides a window every 15 s: compare the audit
+    // with a grid read before it that is still the same in a grid read after it.
     let last = '';
     for (let attempt = 0; attempt < 10; attempt++) {
+      await gridReadAfter(Date.now());
       const before = await gridVerdicts();
       const audit = await runCli(['audit', '--json', '--home', stack.home]);
       const report = JSON.parse(audit.stdout) as UpReport;
-      await sleep(2_500);
+      await gridReadAfter(Date.parse(report.finishedAt));
       const after = await gridVerdicts();
       last = `grid ${JSON.stringify(countBy(after))}, audit ${JSON.stringify(report.windows)}`;
       if (JSON.stringify(before) !== JSON.stringify(after) || JSON.stringify(countBy(after)) !== JSON.stringify(report.windows)) continue;
@@ -78,6 +83,9 @@ describe('the web view of a local stack', () => {
       for (const column of cells) expect(column).toEqual(Array(6).fill('exact'));
       // the legend counts the same windows
       expect(await page.textContent('#legend [data-verdict="exact"]')).toBe(`exact ${report.windows.exact}`);
+      // a click on a cell shows its window: every page's count against the ledger's, latency, arrival
+      await page.click('#grid .column[data-verdict="exact"] .cell[data-page="/shop"]');
+      expect(await page.textContent('#detail')).toMatch(/EXACT.*\/shop\s*exact\s*1000\s*1000\s*\d/s);
       return;
     }
     throw new Error(`the grid and the audit never agreed on a still grid: ${last}`);

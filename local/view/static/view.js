@@ -76,6 +76,7 @@ function drawColumn(column, window) {
 
 function drawGrid(answer) {
   const grid = $('grid');
+  grid.dataset.now = answer.now; // when the audit the grid shows was read
   if (!grid.querySelector('.labels')) {
     const labels = el('div', { class: 'labels' });
     for (const page of answer.pages) labels.append(el('div', {}, page));
@@ -252,14 +253,16 @@ async function refreshPlays() {
 // ---- refresh ------------------------------------------------------------------------------------
 
 async function refresh() {
-  const [windows, events, job] = await Promise.allSettled([getJson('/api/windows'), getJson('/api/events'), getJson('/api/job')]);
-  if (windows.status === 'fulfilled') drawGrid(windows.value);
-  if (events.status === 'fulfilled') drawEvents(events.value);
-  if (job.status === 'fulfilled') {
-    drawJob(job.value);
-    if (job.value.actions) await refreshPlays().catch(() => undefined);
-  }
-  const failed = [windows, events, job].filter((r) => r.status === 'rejected').map((r) => r.reason.message);
+  // Each part is drawn as soon as its answer comes: a slow one (the job, when Flink is busy) does not hold up the grid.
+  const results = await Promise.allSettled([
+    getJson('/api/windows').then(drawGrid),
+    getJson('/api/events').then(drawEvents),
+    getJson('/api/job').then(async (job) => {
+      drawJob(job);
+      if (job.actions) await refreshPlays().catch(() => undefined);
+    }),
+  ]);
+  const failed = results.filter((r) => r.status === 'rejected').map((r) => r.reason.message);
   $('updated').textContent = failed.length > 0 ? `not reachable: ${failed.join('; ')}` : `updated ${time(new Date().toISOString())}`;
   document.body.dataset.loaded = 'true';
 }
