@@ -15,6 +15,8 @@ import { registerStart } from './start';
 import { registerStatus } from './status';
 import { registerStop } from './stop';
 import { registerUp } from './up';
+import { registerUpgrade } from './upgrade';
+import { registerRollback, registerVersions } from './versions';
 import type { RegisterCommand } from './register';
 
 /** Every `playground` command, in the order `--help` lists them. */
@@ -27,6 +29,9 @@ export const commands: readonly RegisterCommand[] = [
   registerSnapshot,
   registerRestore,
   registerScale,
+  registerUpgrade,
+  registerVersions,
+  registerRollback,
   registerFail,
   registerMetrics,
   registerAudit,
