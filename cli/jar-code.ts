@@ -8,10 +8,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ApplicationDetail, ApplicationCodeConfigurationUpdate } from '@aws-sdk/client-kinesis-analytics-v2';
+import { UPGRADE_CODE_PREFIX } from '../infra/lib/code-location';
 import { PlayError, UsageError } from './errors';
 
-/** The prefix of the code bucket the CLI writes upgrade jars to (the service role may read it; see infra/lib/constructs/flink-application.ts). */
-export const UPGRADE_PREFIX = 'playground-upgrades/';
 
 /** MSF's limit on ZipFileContentUpdate: 52,428,800 base64 characters. */
 const MAX_ZIP_FILE_CONTENT = 52_428_800;
@@ -61,7 +60,7 @@ export function codeBucket(detail: ApplicationDetail): { readonly name: string; 
 /** On AWS: puts the jar at `playground-upgrades/<sha256>.jar` in the code bucket; returns the update that points at it. */
 export async function uploadJar(s3: S3Client, detail: ApplicationDetail, jar: Jar): Promise<{ readonly key: string; readonly bucket: string; readonly update: ApplicationCodeConfigurationUpdate }> {
   const bucket = codeBucket(detail);
-  const key = `${UPGRADE_PREFIX}${jar.sha256}.jar`;
+  const key = `${UPGRADE_CODE_PREFIX}${jar.sha256}.jar`;
   await s3.send(
     new PutObjectCommand({
       Bucket: bucket.name,

@@ -50,12 +50,20 @@ export class ClusterEngine implements FlinkEngine {
     const jarPath = launch.jarPath ?? this.options.jarPath;
     let jobId: string;
     try {
-      jobId = await run(await this.jar(jarPath));
+      try {
+        jobId = await run(await this.jar(jarPath));
+      } catch (error) {
+        // the JobManager restarted and forgot its uploads: upload again once
+        if (!(error instanceof FlinkRestError) || error.status !== 404) throw error;
+        this.uploaded.clear();
+        jobId = await run(await this.jar(jarPath));
+      }
     } catch (error) {
-      // the JobManager restarted and forgot its uploads: upload again once
-      if (!(error instanceof FlinkRestError) || error.status !== 404) throw error;
-      this.uploaded.clear();
-      jobId = await run(await this.jar(jarPath));
+      // Flink refused the job (e.g. a savepoint whose state does not map to the program): say why, not where
+      if (error instanceof FlinkRestError && error.status === 400 && error.errors.length > 0) {
+        throw new LocalStackError(`Flink refused to run the job: ${failureSummary(error.errors.join('\n'))}`, { cause: error });
+      }
+      throw error;
     }
     await this.awaitTasksRunning(jobId);
     return jobId;
@@ -147,10 +155,7 @@ export class ClusterEngine implements FlinkEngine {
   async jobFailure(jobId: string): Promise<string | undefined> {
     const latest = (await this.cluster.rest.exceptionHistory(jobId, 1)).entries[0];
     if (!latest) return undefined;
-    const lines = (latest.stacktrace || latest.exceptionName).split('\n').map((line) => line.trim());
-    const first = lines[0] ?? latest.exceptionName;
-    const root = lines.filter((line) => line.startsWith('Caused by: ')).at(-1)?.slice('Caused by: '.length);
-    return root && root !== first ? `${first} | caused by: ${root}` : first;
+    return failureSummary(latest.stacktrace || latest.exceptionName);
   }
 
   async disposeSavepoint(location: string): Promise<void> {
@@ -239,4 +244,12 @@ export class ClusterEngine implements FlinkEngine {
       },
     );
   }
+}
+
+/** A Java stack trace as one line: its first line and, when it has one, its root cause (the last `Caused by:`). */
+function failureSummary(trace: string): string {
+  const lines = trace.split('\n').map((line) => line.trim());
+  const first = lines[0] ?? trace;
+  const root = lines.filter((line) => line.startsWith('Caused by: ')).at(-1)?.slice('Caused by: '.length);
+  return root && root !== first ? `${first} | caused by: ${root}` : first;
 }

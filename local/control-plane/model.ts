@@ -207,6 +207,14 @@ export function configurationOf(app: ApplicationConfiguration): ApplicationConfi
 }
 
 /**
+ * The application with a version's configuration: every field of it, also those the version does
+ * not have (JSON drops undefined fields, so a plain spread would keep the application's own).
+ */
+export function withConfiguration(app: ApplicationRecord, configuration: ApplicationConfiguration): ApplicationRecord {
+  return { ...app, ...configurationOf(configuration) };
+}
+
+/**
  * A record as an older control plane saved it (without tags, logging options, versions or
  * operations) → a whole record: no tags, no operations, and its current version as its only version.
  */

@@ -8,6 +8,7 @@ import {
   defaultCheckpoint,
   defaultParallelism,
   kpus,
+  withConfiguration,
   type ApplicationRecord,
   type ApplicationStatus,
   type Json,
@@ -544,7 +545,7 @@ export class ControlPlaneService {
     if (!previous) throw invalidRequest(`Application ${app.name} has no version before version ${app.versionId} to roll back to`);
     const snapshot = latestReadySnapshot(app);
     if (!snapshot?.location) throw invalidRequest(`Application ${app.name} has no snapshot to restore its state from; a rollback needs one`);
-    const changed: ApplicationRecord = { ...app, ...previous.configuration };
+    const changed = withConfiguration(app, previous.configuration);
     const operation = newOperation('RollbackApplication', { from: app.versionId, to: app.versionId + 1 });
     const operations = withOperation(cancelled(app.operations, 'RollbackApplication overtook it', ['UpdateApplication', 'RollbackApplication']), operation);
     const next = this.save({

@@ -1,4 +1,4 @@
-import type { ApplicationRecord, ApplicationVersionRecord, Json, OperationRecord, SnapshotRecord } from './model';
+import { withConfiguration, type ApplicationRecord, type ApplicationVersionRecord, type Json, type OperationRecord, type SnapshotRecord } from './model';
 
 /** JSON 1.1 timestamps are epoch seconds. */
 const seconds = (ms: number): number => ms / 1000;
@@ -109,8 +109,7 @@ export function versionSummary(app: ApplicationRecord, version: ApplicationVersi
 export function versionDetail(app: ApplicationRecord, version: ApplicationVersionRecord): Json {
   if (version.versionId === app.versionId) return applicationDetail(app);
   const detail = applicationDetail({
-    ...app,
-    ...version.configuration,
+    ...withConfiguration(app, version.configuration),
     versionId: version.versionId,
     status: version.status ?? 'READY',
     updatedAt: version.createdAt,
