@@ -9,11 +9,10 @@ import { readFileSync, statSync } from 'node:fs';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ApplicationDetail, ApplicationCodeConfigurationUpdate } from '@aws-sdk/client-kinesis-analytics-v2';
 import { UPGRADE_CODE_PREFIX } from '../infra/lib/code-location';
+import { MAX_ZIP_FILE_CONTENT } from '../infra/lib/msf-limits';
 import { PlayError, UsageError } from './errors';
 
 
-/** MSF's limit on ZipFileContentUpdate: 52,428,800 base64 characters. */
-const MAX_ZIP_FILE_CONTENT = 52_428_800;
 
 export interface Jar {
   readonly path: string;
@@ -47,7 +46,7 @@ export function zipCodeUpdate(jar: Jar): ApplicationCodeConfigurationUpdate {
 }
 
 /** The bucket (name and ARN) of the application's code location, from DescribeApplication. */
-export function codeBucket(detail: ApplicationDetail): { readonly name: string; readonly arn: string } {
+function codeBucket(detail: ApplicationDetail): { readonly name: string; readonly arn: string } {
   const location = detail.ApplicationConfigurationDescription?.ApplicationCodeConfigurationDescription?.CodeContentDescription?.S3ApplicationCodeLocationDescription;
   const arn = location?.BucketARN;
   const name = arn ? /^arn:[^:]+:s3:::([^/]+)$/.exec(arn)?.[1] : undefined;

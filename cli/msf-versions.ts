@@ -35,7 +35,7 @@ export interface OperationOutcome {
  * Polls DescribeApplicationOperation until the operation is no longer IN_PROGRESS, printing the
  * application's status as it changes (`[  12.0 s] app UPDATING`).
  */
-export async function waitForOperation(
+async function waitForOperation(
   client: KinesisAnalyticsV2Client,
   app: string,
   operationId: string,
@@ -226,7 +226,7 @@ function view(detail: ApplicationDetail, status: string): Omit<VersionView, 'cha
 }
 
 /** What `after` changed from `before`: code, parallelism and each property. */
-export function changesBetween(before: Omit<VersionView, 'changes'> | undefined, after: Omit<VersionView, 'changes'>): string[] {
+function changesBetween(before: Omit<VersionView, 'changes'> | undefined, after: Omit<VersionView, 'changes'>): string[] {
   if (!before) return [`the oldest version listed${after.code ? `: code ${after.code}` : ''}`];
   const changes: string[] = [];
   if (after.rolledBackTo !== undefined) changes.push(`rolled back to version ${after.rolledBackTo}`);

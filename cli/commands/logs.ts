@@ -203,7 +203,7 @@ export function parseLogStreamArn(arn: string): { readonly region: string; reado
 const MAX_EVENTS_PER_CALL = 10_000;
 
 /** One CloudWatch Logs event as a line: its time, and MSF's JSON log record as `LEVEL logger: message`. */
-export function formatLogEvent(event: OutputLogEvent): string {
+function formatLogEvent(event: OutputLogEvent): string {
   const at = event.timestamp !== undefined ? new Date(event.timestamp).toISOString() : '?';
   const text = (event.message ?? '').trimEnd();
   try {

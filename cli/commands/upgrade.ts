@@ -44,7 +44,7 @@ export function parseSetting(text: string): PropertySetting {
  * unknown group is a usage error naming the groups there are). UpdateApplication replaces all
  * groups, so the result carries every group, changed or not.
  */
-export function mergeProperties(detail: ApplicationDetail, settings: readonly PropertySetting[]): PropertyGroup[] {
+function mergeProperties(detail: ApplicationDetail, settings: readonly PropertySetting[]): PropertyGroup[] {
   const groups = (detail.ApplicationConfigurationDescription?.EnvironmentPropertyDescriptions?.PropertyGroupDescriptions ?? []).map((g) => ({
     PropertyGroupId: g.PropertyGroupId ?? '',
     PropertyMap: { ...(g.PropertyMap ?? {}) },

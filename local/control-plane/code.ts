@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { MAX_ZIP_FILE_CONTENT } from '../../infra/lib/msf-limits';
 import { invalidArgument } from './errors';
 import type { CodeRecord, Json } from './model';
 import { optionalObject, optionalString } from './requests';
@@ -13,17 +14,9 @@ import { optionalObject, optionalString } from './requests';
  * every version that runs that code points at.
  */
 
-/** MSF's limit on ZipFileContent / ZipFileContentUpdate (base64 characters). */
-export const MAX_ZIP_FILE_CONTENT = 52_428_800;
-
-/** The folder of an application's jars: `<applications>/<name>/code`. */
-export function codeDir(applicationsDir: string, application: string): string {
-  return path.join(applicationsDir, application, 'code');
-}
-
-/** The jar file of a stored code record. */
+/** The jar file of a stored code record: `<applications>/<name>/code/<sha256>.jar`. */
 export function codeFile(applicationsDir: string, application: string, code: CodeRecord): string {
-  return path.join(codeDir(applicationsDir, application), code.file);
+  return path.join(applicationsDir, application, 'code', code.file);
 }
 
 /** What a CodeContent (CreateApplication) or CodeContentUpdate (UpdateApplication) gives. */

@@ -149,7 +149,7 @@ describe('playground upgrade, versions and rollback on the local control plane',
       ['1', 'RUNNING'],
     ]);
     expect(listed.lines[2]).toMatch(/rolled back to version 2; code md5 [0-9a-f]{32} \(was md5 [0-9a-f]{32}\)/);
-    expect(listed.lines[4]).toMatch(/  code md5 [0-9a-f]{32} \(was s3:\/\/local\/job\/target\/click-count-job\.jar\)$/);
+    expect(listed.lines[4]).toMatch(/ {2}code md5 [0-9a-f]{32} \(was s3:\/\/local\/job\/target\/click-count-job\.jar\)$/);
   });
 
   it('refuses a rollback of the first version and of a READY application', async () => {

@@ -14,7 +14,8 @@ import { E2EStack } from '../support/local-stack';
  * The original's upgrade play on ONE local stack (Kafka): a second jar, built here from a changed
  * copy of job/, replaces the running one from the snapshot the update takes, every window exact
  * across it; a third jar whose counter has another uid cannot take that state (Flink refuses to
- * map it), the upgrade fails with Flink's message, and `rollback` runs the last good version again.
+ * map it), the upgrade fails with Flink's message, and `rollback` runs the last good version again;
+ * then a changed property (`--set`) adds the Backpressure operator, again from a snapshot.
  */
 const homes = new TestHomes();
 const stack = new E2EStack(homes.create('playground-upgrade-'));
@@ -94,6 +95,7 @@ describe('upgrading the job on the local stack', () => {
     ]);
     expect(versions[0].changes.join('; ')).toMatch(/^code md5 [0-9a-f]{32} \(was s3:\/\/local\/job\/target\/click-count-job\.jar\)$/);
     await stack.settleAndAudit('upgrade --jar');
+    console.log(`upgrade --jar output:\n${result.stdout}`);
   }, 12 * minute);
 
   it('an upgrade to a jar whose counter has another uid fails with Flink’s message, and rollback runs version 2 again, every window exact', async () => {
@@ -117,5 +119,20 @@ describe('upgrading the job on the local stack', () => {
     expect(versions.map((v) => v.version)).toEqual([4, 3, 2, 1]);
     expect(versions[0]).toMatchObject({ rolledBackFrom: 3, rolledBackTo: 2, code: versions[2].code });
     await stack.settleAndAudit('failed upgrade, rollback');
+    console.log(`upgrade output:\n${failed.stdout}${failed.stderr}\nrollback output:\n${rolledBack.stdout}`);
   }, 14 * minute);
+
+  it('upgrade --set ClickCountJob.backpressure=true adds the Backpressure operator from the snapshot, every window exact', async () => {
+    expect(await runningVertexNames()).not.toContain('Backpressure');
+
+    const result = await stack.play(['upgrade', '--set', 'ClickCountJob.backpressure=true'], 10 * minute);
+
+    expect(result.stdout).toMatch(/is RUNNING at version 5 \(was 4\), restarted from snapshot \S+-update-\S+/);
+    expect(await runningVertexNames()).toContain('Backpressure');
+    expect(await restoredFrom()).toBe(normalize(newestUpdateSnapshot()?.location));
+    const versions = await stack.play(['versions']);
+    expect(versions.stdout).toMatch(/^ {2}5 +RUNNING .* ClickCountJob\.backpressure(: false → true|=true \(new\))$/m);
+    await stack.settleAndAudit('upgrade --set');
+    console.log(`upgrade --set output:\n${result.stdout}\nversions:\n${versions.stdout}`);
+  }, 12 * minute);
 });
