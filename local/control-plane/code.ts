@@ -53,14 +53,16 @@ export function codeChangeFrom(content: Json | undefined, currentS3: Json | unde
   const bucket = optionalString(s3, 'BucketARNUpdate');
   const key = optionalString(s3, 'FileKeyUpdate');
   const version = optionalString(s3, 'ObjectVersionUpdate');
-  return {
-    s3: {
-      ...(currentS3 ?? {}),
-      ...(bucket !== undefined ? { BucketARN: bucket } : {}),
-      ...(key !== undefined ? { FileKey: key } : {}),
-      ...(version !== undefined ? { ObjectVersion: version } : {}),
-    },
+  const location: Json = {
+    ...(currentS3 ?? {}),
+    ...(bucket !== undefined ? { BucketARN: bucket } : {}),
+    ...(key !== undefined ? { FileKey: key } : {}),
+    ...(version !== undefined ? { ObjectVersion: version } : {}),
   };
+  if (location.BucketARN === undefined || location.FileKey === undefined) {
+    throw invalidArgument('S3ContentLocationUpdate needs BucketARNUpdate and FileKeyUpdate: the application has no S3 code location to keep them from');
+  }
+  return { s3: location };
 }
 
 /** A jar's record: its file name (by SHA-256), hashes and size. */
