@@ -234,7 +234,8 @@ export async function createSnapshot(
 /** `latest`, `none`, or a snapshot's name. */
 export type RestoreChoice = string;
 
-function restoreConfiguration(restore: RestoreChoice): { ApplicationRestoreType: ApplicationRestoreType; SnapshotName?: string } {
+/** The ApplicationRestoreConfiguration of a `--restore` choice. */
+export function restoreConfiguration(restore: RestoreChoice): { ApplicationRestoreType: ApplicationRestoreType; SnapshotName?: string } {
   if (restore === 'latest') return { ApplicationRestoreType: 'RESTORE_FROM_LATEST_SNAPSHOT' };
   if (restore === 'none') return { ApplicationRestoreType: 'SKIP_RESTORE_FROM_SNAPSHOT' };
   return { ApplicationRestoreType: 'RESTORE_FROM_CUSTOM_SNAPSHOT', SnapshotName: restore };

@@ -34,6 +34,8 @@ export interface OptionBuilder {
   text(flags: string, description: string, defaultValue: string): string;
   /** `--home <dir>`: the text, or undefined. */
   optionalText(flags: string, description: string): string | undefined;
+  /** `--set <k=v>`, given any number of times: every value, in order (none: empty). */
+  repeatedText(flags: string, description: string): string[];
   /** `--timeout <seconds>`: a whole number in [min, max], `defaultValue` when not given. */
   int(flags: string, description: string, range: IntRange, defaultValue: number): number;
   /** `--per-kpu <n>`: a whole number in [min, max], or undefined. */
@@ -72,6 +74,7 @@ function adder(command: Command): OptionBuilder {
     negatedFlag: (flags, description) => (add(new Option(flags, description)), true),
     text: (flags, description, defaultValue) => (add(new Option(flags, description).default(defaultValue)), defaultValue),
     optionalText: (flags, description) => (add(new Option(flags, description)), undefined),
+    repeatedText: (flags, description) => (add(new Option(flags, description).argParser((v: string, previous: string[]) => [...previous, v]).default([])), []),
     int: (flags, description, range, defaultValue) => (add(new Option(flags, description).argParser(intIn(range.min, range.max)).default(defaultValue)), defaultValue),
     optionalInt: (flags, description, range) => (add(new Option(flags, description).argParser(intIn(range.min, range.max))), undefined),
     word: (flags, description, allowed, defaultValue) => (add(new Option(flags, description).argParser(oneOf(...allowed)).default(defaultValue)), defaultValue),
@@ -107,6 +110,11 @@ function reader(values: Readonly<Record<string, unknown>>): OptionBuilder {
     negatedFlag: (flags) => value(flags) !== false,
     text: (flags, _description, defaultValue) => text(flags) ?? defaultValue,
     optionalText: (flags) => text(flags),
+    repeatedText: (flags) => {
+      const v = value(flags);
+      if (v === undefined) return [];
+      return Array.isArray(v) && v.every((item) => typeof item === 'string') ? [...(v as string[])] : mismatch(flags, v);
+    },
     int: (flags, _description, range, defaultValue) => int(flags, range) ?? defaultValue,
     optionalInt: (flags, _description, range) => int(flags, range),
     word: (flags, _description, allowed, defaultValue) => word(flags, allowed) ?? defaultValue,

@@ -16,6 +16,8 @@ import { registerStatus } from './status';
 import { registerStop } from './stop';
 import { registerUp } from './up';
 import { registerView } from './view';
+import { registerUpgrade } from './upgrade';
+import { registerRollback, registerVersions } from './versions';
 import type { RegisterCommand } from './register';
 
 /** Every `playground` command, in the order `--help` lists them. */
@@ -28,6 +30,9 @@ export const commands: readonly RegisterCommand[] = [
   registerSnapshot,
   registerRestore,
   registerScale,
+  registerUpgrade,
+  registerVersions,
+  registerRollback,
   registerFail,
   registerMetrics,
   registerAudit,

@@ -1,3 +1,4 @@
+import { CloudWatchLogsClient, GetLogEventsCommand, type OutputLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import path from 'node:path';
@@ -198,15 +199,57 @@ export function parseLogStreamArn(arn: string): { readonly region: string; reado
   return match?.[1] !== undefined && match[2] && match[3] ? { region: match[1], group: match[2], stream: match[3] } : undefined;
 }
 
-/** The package `logs --target aws` would read the application's log stream with. */
-const CLOUDWATCH_LOGS_PACKAGE = '@aws-sdk/client-cloudwatch-logs';
+/** The most events one GetLogEvents call returns. */
+const MAX_EVENTS_PER_CALL = 10_000;
+
+/** One CloudWatch Logs event as a line: its time, and MSF's JSON log record as `LEVEL logger: message`. */
+function formatLogEvent(event: OutputLogEvent): string {
+  const at = event.timestamp !== undefined ? new Date(event.timestamp).toISOString() : '?';
+  const text = (event.message ?? '').trimEnd();
+  try {
+    const record = JSON.parse(text) as { message?: unknown; messageType?: unknown; logger?: unknown };
+    if (typeof record.message === 'string') {
+      const level = typeof record.messageType === 'string' ? `${record.messageType} ` : '';
+      const logger = typeof record.logger === 'string' ? `${record.logger}: ` : '';
+      return `${at} ${level}${logger}${record.message}`;
+    }
+  } catch {
+    // not JSON: the line as it is
+  }
+  return `${at} ${text}`;
+}
+
+export interface AwsLogsOptions extends Pick<LogsOptions, 'lines' | 'follow' | 'signal'> {
+  /** How often `follow` asks for new events. @default 2000 */
+  readonly pollMs?: number;
+  /** The CloudWatch Logs client (tests pass one). @default a client in the log stream's region */
+  readonly logsClient?: CloudWatchLogsClient;
+}
+
+/** The last `count` events of the stream, oldest first, and the token that reads what comes after them. */
+async function lastEvents(client: CloudWatchLogsClient, group: string, stream: string, count: number): Promise<{ events: OutputLogEvent[]; forward?: string }> {
+  const first = await client.send(
+    new GetLogEventsCommand({ logGroupName: group, logStreamName: stream, startFromHead: false, limit: Math.max(1, Math.min(count, MAX_EVENTS_PER_CALL)) }),
+  );
+  let events = count === 0 ? [] : [...(first.events ?? [])];
+  let backward = first.nextBackwardToken;
+  while (events.length < count && backward) {
+    const page = await client.send(
+      new GetLogEventsCommand({ logGroupName: group, logStreamName: stream, nextToken: backward, limit: Math.min(count - events.length, MAX_EVENTS_PER_CALL) }),
+    );
+    if (!page.events?.length || page.nextBackwardToken === backward) break;
+    events = [...page.events, ...events];
+    backward = page.nextBackwardToken;
+  }
+  return { events: events.slice(-count || events.length), forward: first.nextForwardToken };
+}
 
 /**
- * `playground logs --target aws`: names the application's CloudWatch log group and stream (from
- * DescribeApplication's CloudWatchLoggingOptionDescriptions) and how to read them; reading them here
- * needs @aws-sdk/client-cloudwatch-logs, which the playground does not depend on yet (exit 1).
+ * `playground logs --target aws`: the application's CloudWatch log stream (from DescribeApplication's
+ * CloudWatchLoggingOptionDescriptions) — its last `lines` events, and with `follow` every event
+ * after them, polled until `signal` aborts.
  */
-export async function awsLogs(target: PlayTarget, options: Pick<LogsOptions, 'follow'>, io: Io): Promise<number> {
+export async function awsLogs(target: PlayTarget, options: AwsLogsOptions, io: Io): Promise<number> {
   return runPlay(io, target, async () => {
     const client = msfClient(target);
     const detail = await describeApplication(client, target.applicationName).finally(() => client.destroy());
@@ -219,10 +262,29 @@ export async function awsLogs(target: PlayTarget, options: Pick<LogsOptions, 'fo
           : `${target.applicationName} has no CloudWatch logging option (DescribeApplication lists no CloudWatchLoggingOptionDescriptions): add one in the CDK app and deploy`,
       );
     }
-    io.out(`${target.applicationName} logs to CloudWatch Logs group ${stream.group}, stream ${stream.stream} (${stream.region})`);
-    throw new PlayError(
-      `playground logs cannot read CloudWatch Logs yet: the package ${CLOUDWATCH_LOGS_PACKAGE} is not installed (npm install ${CLOUDWATCH_LOGS_PACKAGE}); meanwhile: aws logs tail ${stream.group} --log-stream-names ${stream.stream} --region ${stream.region}${options.follow ? ' --follow' : ''}`,
-    );
+    io.err(`${target.applicationName} logs to CloudWatch Logs group ${stream.group}, stream ${stream.stream} (${stream.region})`);
+    const logsClient = options.logsClient ?? new CloudWatchLogsClient({ ...target.cloudwatch, region: stream.region });
+    try {
+      const { events, forward } = await lastEvents(logsClient, stream.group, stream.stream, options.lines ?? 50);
+      events.forEach((event) => io.out(formatLogEvent(event)));
+      let token = forward;
+      while (options.follow && !options.signal?.aborted) {
+        await pause(options.pollMs ?? 2_000, options.signal);
+        if (options.signal?.aborted) break;
+        for (;;) {
+          const page = await logsClient.send(
+            new GetLogEventsCommand({ logGroupName: stream.group, logStreamName: stream.stream, startFromHead: true, ...(token ? { nextToken: token } : {}) }),
+          );
+          (page.events ?? []).forEach((event) => io.out(formatLogEvent(event)));
+          const moved = page.nextForwardToken !== undefined && page.nextForwardToken !== token;
+          token = page.nextForwardToken ?? token;
+          if (!moved || !page.events?.length) break;
+        }
+      }
+      return 0;
+    } finally {
+      if (!options.logsClient) logsClient.destroy();
+    }
   });
 }
 
@@ -239,15 +301,13 @@ export const registerLogs: RegisterCommand = (program, io, setExit) => {
     .argument('[name]', 'jobmanager, taskmanager-N, kafka, generator, auditor, supervisor, ... (the NAME.log files of the logs folder)')
     .action(async (name: string | undefined) => {
       const flags = logsFlags.read(command);
-      if (flags.target.target === 'aws') {
-        setExit(await awsLogs(await playTarget(flags.target, 'read', io), { follow: flags.follow }, io));
-        return;
-      }
+      const target = flags.target.target === 'aws' ? await playTarget(flags.target, 'read', io) : undefined;
       const stop = new AbortController();
       const onInterrupt = (): void => stop.abort();
       if (flags.follow) process.once('SIGINT', onInterrupt);
       try {
-        setExit(await logs({ home: flags.target.home, name, lines: flags.lines, follow: flags.follow, signal: stop.signal }, io));
+        const follow = { lines: flags.lines, follow: flags.follow, signal: stop.signal };
+        setExit(target ? await awsLogs(target, follow, io) : await logs({ home: flags.target.home, name, ...follow }, io));
       } finally {
         process.off('SIGINT', onInterrupt);
       }

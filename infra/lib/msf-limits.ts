@@ -9,3 +9,6 @@ export const MAX_PARALLELISM_PER_KPU = 8;
 
 /** KPUs per application by default on AWS (a quota that can be raised). */
 export const DEFAULT_MAX_KPUS_AWS = 32;
+
+/** The most base64 characters of ZipFileContent / ZipFileContentUpdate (the jar in the request). */
+export const MAX_ZIP_FILE_CONTENT = 52_428_800;

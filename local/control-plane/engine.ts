@@ -4,6 +4,8 @@ import type { ApplicationRecord } from './model';
 export interface JobLaunch {
   readonly savepointPath?: string;
   readonly allowNonRestoredState: boolean;
+  /** The version's jar (given as ZipFileContent); none: the stack's job jar. */
+  readonly jarPath?: string;
 }
 
 /** The Flink-side work behind the control plane's operations (a fake one in unit tests). */

@@ -10,7 +10,7 @@ import type { ApplicationRecord } from './model';
 
 export interface ClusterEngineOptions {
   readonly cluster: FlinkCluster;
-  /** The job jar run for every application (locally the CreateApplication code location is only recorded). */
+  /** The job jar run for an application whose code is an S3 location (locally that location is only recorded). */
   readonly jarPath: string;
   /** Where each application's property-group file is written. */
   readonly dataDir: string;
@@ -21,7 +21,8 @@ export interface ClusterEngineOptions {
 /** Flink-side work on the local session cluster, through its REST API. */
 export class ClusterEngine implements FlinkEngine {
   private readonly cluster: FlinkCluster;
-  private uploaded?: { readonly jarId: string; readonly jarMtimeMs: number };
+  /** The jars uploaded to the cluster, by their path. */
+  private readonly uploaded = new Map<string, { readonly jarId: string; readonly jarMtimeMs: number }>();
 
   constructor(private readonly options: ClusterEngineOptions) {
     this.cluster = options.cluster;
@@ -46,14 +47,23 @@ export class ClusterEngine implements FlinkEngine {
         allowNonRestoredState: launch.allowNonRestoredState,
         flinkConfiguration,
       });
+    const jarPath = launch.jarPath ?? this.options.jarPath;
     let jobId: string;
     try {
-      jobId = await run(await this.jar());
+      try {
+        jobId = await run(await this.jar(jarPath));
+      } catch (error) {
+        // the JobManager restarted and forgot its uploads: upload again once
+        if (!(error instanceof FlinkRestError) || error.status !== 404) throw error;
+        this.uploaded.clear();
+        jobId = await run(await this.jar(jarPath));
+      }
     } catch (error) {
-      // the JobManager restarted and forgot its uploads: upload again once
-      if (!(error instanceof FlinkRestError) || error.status !== 404) throw error;
-      this.uploaded = undefined;
-      jobId = await run(await this.jar());
+      // Flink refused the job (e.g. a savepoint whose state does not map to the program): say why, not where
+      if (error instanceof FlinkRestError && error.status === 400 && error.errors.length > 0) {
+        throw new LocalStackError(`Flink refused to run the job: ${failureSummary(error.errors.join('\n'))}`, { cause: error });
+      }
+      throw error;
     }
     await this.awaitTasksRunning(jobId);
     return jobId;
@@ -141,9 +151,11 @@ export class ClusterEngine implements FlinkEngine {
     }
   }
 
+  /** The latest failure's exception and its root cause (e.g. why a savepoint did not fit the new program). */
   async jobFailure(jobId: string): Promise<string | undefined> {
     const latest = (await this.cluster.rest.exceptionHistory(jobId, 1)).entries[0];
-    return latest?.stacktrace.split('\n').slice(0, 3).join(' | ');
+    if (!latest) return undefined;
+    return failureSummary(latest.stacktrace || latest.exceptionName);
   }
 
   async disposeSavepoint(location: string): Promise<void> {
@@ -176,21 +188,24 @@ export class ClusterEngine implements FlinkEngine {
     return file;
   }
 
-  private async jar(): Promise<string> {
+  /** The cluster's id of the jar, uploaded again when the file changed since its last upload. */
+  private async jar(jarPath: string): Promise<string> {
     let mtimeMs: number;
     try {
-      mtimeMs = statSync(this.options.jarPath).mtimeMs;
+      mtimeMs = statSync(jarPath).mtimeMs;
     } catch (error) {
       throw new LocalStackError(
-        `the job jar ${this.options.jarPath} is missing; build it with: mvn -f job/pom.xml -B -q package -DskipTests`,
+        jarPath === this.options.jarPath
+          ? `the job jar ${jarPath} is missing; build it with: mvn -f job/pom.xml -B -q package -DskipTests`
+          : `the application version's jar ${jarPath} is missing`,
         { cause: error },
       );
     }
-    if (this.uploaded?.jarMtimeMs === mtimeMs) return this.uploaded.jarId;
-    const previous = this.uploaded?.jarId;
-    const jarId = await this.cluster.rest.uploadJar(this.options.jarPath);
-    this.uploaded = { jarId, jarMtimeMs: mtimeMs };
-    if (previous) await this.cluster.rest.deleteJar(previous).catch(() => undefined);
+    const uploaded = this.uploaded.get(jarPath);
+    if (uploaded?.jarMtimeMs === mtimeMs) return uploaded.jarId;
+    const jarId = await this.cluster.rest.uploadJar(jarPath);
+    this.uploaded.set(jarPath, { jarId, jarMtimeMs: mtimeMs });
+    if (uploaded) await this.cluster.rest.deleteJar(uploaded.jarId).catch(() => undefined);
     return jarId;
   }
 
@@ -229,4 +244,12 @@ export class ClusterEngine implements FlinkEngine {
       },
     );
   }
+}
+
+/** A Java stack trace as one line: its first line and, when it has one, its root cause (the last `Caused by:`). */
+function failureSummary(trace: string): string {
+  const lines = trace.split('\n').map((line) => line.trim());
+  const first = lines[0] ?? trace;
+  const root = lines.filter((line) => line.startsWith('Caused by: ')).at(-1)?.slice('Caused by: '.length);
+  return root && root !== first ? `${first} | caused by: ${root}` : first;
 }

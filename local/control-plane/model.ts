@@ -73,6 +73,17 @@ export interface SnapshotRecord {
   readonly automatic?: boolean;
 }
 
+/** A jar given as ZipFileContent, kept by the control plane (see ./code). */
+export interface CodeRecord {
+  /** The file's name in the application's code folder. */
+  readonly file: string;
+  readonly sha256: string;
+  /** MSF's CodeMD5 of a ZIPFILE application. */
+  readonly md5: string;
+  /** bytes */
+  readonly size: number;
+}
+
 /** A tag on an application, in the API's shape. */
 export interface Tag {
   readonly Key: string;
@@ -125,8 +136,10 @@ export interface ApplicationRecord {
   readonly conditionalToken: string;
   readonly createdAt: number;
   readonly updatedAt: number;
-  /** The code location given to CreateApplication (recorded; locally the job jar is always run). */
+  /** The S3 code location as given (recorded; locally the stack's job jar runs for it). */
   readonly codeContent?: unknown;
+  /** The jar given as ZipFileContent: locally the job runs this one instead of the stack's job jar. */
+  readonly code?: CodeRecord;
   readonly codeContentType: string;
   readonly propertyGroups: readonly PropertyGroup[];
   readonly parallelism: ParallelismSettings;
@@ -159,6 +172,7 @@ export type ApplicationConfiguration = Pick<
   | 'runtimeEnvironment'
   | 'serviceExecutionRole'
   | 'codeContent'
+  | 'code'
   | 'codeContentType'
   | 'propertyGroups'
   | 'parallelism'
@@ -179,6 +193,7 @@ export function configurationOf(app: ApplicationConfiguration): ApplicationConfi
     runtimeEnvironment: app.runtimeEnvironment,
     serviceExecutionRole: app.serviceExecutionRole,
     codeContent: app.codeContent,
+    code: app.code,
     codeContentType: app.codeContentType,
     propertyGroups: app.propertyGroups,
     parallelism: app.parallelism,
@@ -189,6 +204,14 @@ export function configurationOf(app: ApplicationConfiguration): ApplicationConfi
     allowNonRestoredState: app.allowNonRestoredState,
     cloudWatchLoggingOptions: app.cloudWatchLoggingOptions,
   };
+}
+
+/**
+ * The application with a version's configuration: every field of it, also those the version does
+ * not have (JSON drops undefined fields, so a plain spread would keep the application's own).
+ */
+export function withConfiguration(app: ApplicationRecord, configuration: ApplicationConfiguration): ApplicationRecord {
+  return { ...app, ...configurationOf(configuration) };
 }
 
 /**

@@ -1,38 +1,26 @@
-import { randomUUID } from 'node:crypto';
 import { DEFAULT_MAX_KPUS_LOCAL } from '../names';
+import { codeChangeFrom, codeFile, codeRecordOf, writeCode, type CodeChange } from './code';
 import type { FlinkEngine, JobLaunch } from './engine';
-import {
-  concurrentModification,
-  invalidArgument,
-  invalidConfiguration,
-  invalidRequest,
-  resourceInUse,
-  resourceNotFound,
-  unsupportedOperation,
-} from './errors';
+import { invalidArgument, invalidConfiguration, invalidRequest, resourceInUse, resourceNotFound, unsupportedOperation } from './errors';
+import { addLoggingOption, deleteLoggingOption } from './logging-options';
 import {
   configurationOf,
   defaultCheckpoint,
   defaultParallelism,
   kpus,
-  MAX_OPERATIONS,
-  type ApplicationConfiguration,
+  withConfiguration,
   type ApplicationRecord,
   type ApplicationStatus,
-  type ApplicationVersionRecord,
   type Json,
-  type OperationRecord,
   type OperationStatus,
   type RestoreType,
   type SnapshotRecord,
 } from './model';
+import { cancelled, describeOperation, listOperations, newOperation, withOperation } from './operations';
 import {
   applicationName,
-  applicationNameOfArn,
   checkpointFrom,
-  loggingOptionFrom,
   loggingOptionsFrom,
-  operationStatusFrom,
   optionalBoolean,
   optionalNumber,
   optionalObject,
@@ -44,19 +32,12 @@ import {
   requiredTimestamp,
   restoreTypeFrom,
   snapshotName,
-  tagKeysFrom,
   tagsFrom,
 } from './requests';
 import type { ApplicationStore } from './store';
-import {
-  applicationDetail,
-  loggingOptionDescriptions,
-  operationDetails,
-  operationInfo,
-  snapshotDetails,
-  versionDetail,
-  versionSummary,
-} from './views';
+import { listTagsForResource, tagResource, untagResource } from './tags';
+import { checkConditional, describeVersion, listVersions, newToken, nextVersion } from './versions';
+import { applicationDetail, paginate, snapshotDetails } from './views';
 
 export interface ControlPlaneServiceOptions {
   readonly store: ApplicationStore;
@@ -170,6 +151,7 @@ export class ControlPlaneService {
     const checkpoint = checkpointFrom(optionalObject(flink, 'CheckpointConfiguration'), defaultCheckpoint, false);
     const propertyGroups = propertyGroupsFrom(optionalObject(configuration, 'EnvironmentProperties'), 'PropertyGroups');
     const snapshotConfig = optionalObject(configuration, 'ApplicationSnapshotConfiguration');
+    const codeChange = codeChangeFrom(optionalObject(code, 'CodeContent'), undefined, false);
     const tags = tagsFrom(request, 'Tags', [], false);
     const cloudWatchLoggingOptions = loggingOptionsFrom(request, 'CloudWatchLoggingOptions').map((option, i) => ({ id: `1.${i + 1}`, ...option }));
     const now = Date.now();
@@ -184,7 +166,7 @@ export class ControlPlaneService {
       conditionalToken: newToken(),
       createdAt: now,
       updatedAt: now,
-      codeContent: code?.CodeContent,
+      ...codeFields(codeChange, {}),
       codeContentType: optionalString(code, 'CodeContentType') ?? 'ZIPFILE',
       propertyGroups,
       parallelism,
@@ -198,6 +180,7 @@ export class ControlPlaneService {
       operations: [],
     };
     const record: ApplicationRecord = { ...created, versions: [{ versionId: 1, createdAt: now, configuration: configurationOf(created) }] };
+    this.keepCode(name, codeChange, record);
     this.store.put(record);
     return { ApplicationDetail: applicationDetail(record) };
   }
@@ -244,7 +227,7 @@ export class ControlPlaneService {
     this.background(app.name, operation.id, async () => {
       try {
         await this.resizeFor(starting);
-        const jobId = await this.engine.startJob(starting, launch);
+        const jobId = await this.startJob(starting, launch);
         this.settle(app.name, 'STARTING', {
           status: 'RUNNING',
           jobId,
@@ -282,10 +265,11 @@ export class ControlPlaneService {
     if (app.status !== 'RUNNING') {
       throw resourceInUse(`Application ${app.name} is in ${app.status} state, it must be in RUNNING state to be stopped`);
     }
-    const jobId = app.jobId as string;
-    const snapshot: SnapshotRecord | undefined = app.snapshotsEnabled
+    const jobId = app.jobId;
+    // RUNNING without a job: an update whose job did not start; there is no state to snapshot
+    const snapshot: SnapshotRecord | undefined = app.snapshotsEnabled && jobId
       ? {
-          name: automaticSnapshotName(app.name),
+          name: automaticSnapshotName(app.name, 'stop'),
           status: 'CREATING',
           applicationVersionId: app.versionId,
           createdAt: Date.now(),
@@ -300,7 +284,7 @@ export class ControlPlaneService {
       operations: withOperation(app.operations, operation),
     });
     this.background(app.name, operation.id, async () => {
-      if (snapshot) {
+      if (snapshot && jobId) {
         let location: string;
         try {
           location = await this.engine.stopWithSavepoint(jobId);
@@ -311,7 +295,7 @@ export class ControlPlaneService {
           throw error;
         }
         this.updateSnapshot(app.name, snapshot.name, { status: 'READY', location });
-      } else {
+      } else if (jobId) {
         await this.engine.cancel(jobId);
       }
       this.settle(app.name, 'STOPPING', { status: 'READY', jobId: undefined, currentParallelism: undefined });
@@ -335,23 +319,29 @@ export class ControlPlaneService {
     const snapshotsEnabled =
       optionalBoolean(optionalObject(update, 'ApplicationSnapshotConfigurationUpdate'), 'SnapshotsEnabledUpdate') ?? app.snapshotsEnabled;
     const codeUpdate = optionalObject(update, 'ApplicationCodeConfigurationUpdate');
+    const currentS3 = (app.codeContent as { S3ContentLocation?: Json } | undefined)?.S3ContentLocation;
+    const codeChange = codeChangeFrom(optionalObject(codeUpdate, 'CodeContentUpdate'), currentS3, true);
     const runUpdate = optionalObject(request, 'RunConfigurationUpdate');
     const restoreUpdate = optionalObject(runUpdate, 'ApplicationRestoreConfiguration');
     const restoreType = restoreTypeFrom(restoreUpdate, app.restoreType);
-    const allowNonRestoredState =
-      optionalBoolean(optionalObject(runUpdate, 'FlinkRunConfiguration'), 'AllowNonRestoredState') ?? app.allowNonRestoredState;
+    const restoreSnapshotName = restoreType === 'RESTORE_FROM_CUSTOM_SNAPSHOT' ? (optionalString(restoreUpdate, 'SnapshotName') ?? app.restoreSnapshotName) : undefined;
+    // MSF: an update that does not give AllowNonRestoredState sets it to false
+    const allowNonRestoredState = optionalBoolean(optionalObject(runUpdate, 'FlinkRunConfiguration'), 'AllowNonRestoredState') ?? false;
     const role = optionalString(request, 'ServiceExecutionRoleUpdate') ?? app.serviceExecutionRole;
     const runtime = optionalString(request, 'RuntimeEnvironmentUpdate') ?? app.runtimeEnvironment;
     if (!runtime.startsWith('FLINK-')) throw unsupportedOperation(`RuntimeEnvironment ${runtime} is not supported locally`);
+    const running = app.status === 'RUNNING';
+    // a custom snapshot must exist before anything changes
+    if (running && restoreType === 'RESTORE_FROM_CUSTOM_SNAPSHOT') this.launchFor(app, restoreType, restoreSnapshotName, allowNonRestoredState);
     const changed: ApplicationRecord = {
       ...app,
       parallelism,
       checkpoint,
       propertyGroups,
       snapshotsEnabled,
-      codeContent: codeUpdate ? (optionalObject(codeUpdate, 'CodeContentUpdate') ?? app.codeContent) : app.codeContent,
+      ...codeFields(codeChange, app),
       restoreType,
-      restoreSnapshotName: optionalString(restoreUpdate, 'SnapshotName') ?? app.restoreSnapshotName,
+      restoreSnapshotName,
       allowNonRestoredState,
       serviceExecutionRole: role,
       runtimeEnvironment: runtime,
@@ -359,7 +349,7 @@ export class ControlPlaneService {
     if (JSON.stringify(changed) === JSON.stringify(app)) {
       throw invalidArgument(`Application ${app.name} already has the requested configuration; nothing to update`);
     }
-    const running = app.status === 'RUNNING';
+    this.keepCode(app.name, codeChange, changed);
     const operation = newOperation('UpdateApplication', { from: app.versionId, to: app.versionId + 1 }, !running);
     const next = this.save({
       ...changed,
@@ -367,47 +357,71 @@ export class ControlPlaneService {
       status: running ? 'UPDATING' : app.status,
       operations: withOperation(app.operations, operation),
     });
-    if (running) {
-      const jobId = app.jobId as string;
-      this.background(app.name, operation.id, async () => {
-        // MSF: an update of a running application restarts it from a snapshot of its state
-        let launch: JobLaunch = { allowNonRestoredState };
-        try {
-          if (app.snapshotsEnabled) {
-            launch = { savepointPath: await this.engine.stopWithSavepoint(jobId), allowNonRestoredState };
-          } else {
-            await this.engine.cancel(jobId);
-          }
-        } catch (error) {
-          this.settle(app.name, 'UPDATING', { status: 'RUNNING', lastFailure: failure(`UpdateApplication could not snapshot the job: ${message(error)}`) }, next.versionId);
-          throw error;
-        }
-        try {
-          await this.resizeFor(next);
-          const newJob = await this.engine.startJob(this.store.get(app.name) ?? next, launch);
-          this.settle(
-            app.name,
-            'UPDATING',
-            { status: 'RUNNING', jobId: newJob, currentParallelism: next.parallelism.parallelism, restoredFrom: launch.savepointPath },
-            next.versionId,
-          );
-        } catch (error) {
-          this.settle(
-            app.name,
-            'UPDATING',
-            {
-              status: 'READY',
-              jobId: undefined,
-              currentParallelism: undefined,
-              lastFailure: failure(`UpdateApplication could not restart the job: ${message(error)}`),
-            },
-            next.versionId,
-          );
-          throw error;
-        }
-      });
-    }
+    if (running) this.restartForUpdate(app, next, operation.id);
     return { ApplicationDetail: applicationDetail(next), OperationId: operation.id };
+  }
+
+  /**
+   * MSF's update of a running application: a snapshot of the job's state (when snapshots are
+   * enabled; recorded as an automatic snapshot, as a stop's is), then the new version's job from
+   * the snapshot its restore configuration names. A job that does not start (e.g. Flink cannot map
+   * the snapshot's state to the new program) leaves the application RUNNING at the new version
+   * without a job, as MSF leaves it RUNNING with a failing job; the operation FAILED with Flink's
+   * message, and RollbackApplication brings back the version before from the latest snapshot.
+   */
+  private restartForUpdate(app: ApplicationRecord, next: ApplicationRecord, operationId: string): void {
+    const jobId = app.jobId;
+    const snapshot: SnapshotRecord | undefined =
+      app.snapshotsEnabled && jobId
+        ? {
+            name: automaticSnapshotName(app.name, 'update'),
+            status: 'CREATING',
+            applicationVersionId: app.versionId,
+            createdAt: Date.now(),
+            runtimeEnvironment: app.runtimeEnvironment,
+            automatic: true,
+          }
+        : undefined;
+    if (snapshot) this.store.put({ ...next, snapshots: [...next.snapshots, snapshot] });
+    this.background(app.name, operationId, async () => {
+      try {
+        if (snapshot && jobId) {
+          const location = await this.engine.stopWithSavepoint(jobId).catch((error: unknown) => {
+            this.updateSnapshot(app.name, snapshot.name, { status: 'FAILED', failure: message(error) });
+            throw error;
+          });
+          this.updateSnapshot(app.name, snapshot.name, { status: 'READY', location });
+        } else if (jobId) {
+          await this.engine.cancel(jobId);
+        }
+      } catch (error) {
+        this.settle(app.name, 'UPDATING', { status: 'RUNNING', lastFailure: failure(`UpdateApplication could not snapshot the job: ${message(error)}`) }, next.versionId);
+        throw error;
+      }
+      const current = this.store.get(app.name) ?? next;
+      let launch: JobLaunch;
+      try {
+        launch = this.launchFor(current, current.restoreType, current.restoreSnapshotName, current.allowNonRestoredState);
+        await this.resizeFor(current);
+        const newJob = await this.startJob(current, launch);
+        this.settle(
+          app.name,
+          'UPDATING',
+          { status: 'RUNNING', jobId: newJob, currentParallelism: current.parallelism.parallelism, restoredFrom: launch.savepointPath },
+          next.versionId,
+        );
+      } catch (error) {
+        const from = snapshot ? ` from snapshot ${snapshot.name}` : '';
+        const why = `UpdateApplication could not start version ${next.versionId}${from}: ${message(error)}`;
+        this.settle(
+          app.name,
+          'UPDATING',
+          { status: 'RUNNING', jobId: undefined, currentParallelism: undefined, restoredFrom: undefined, lastFailure: failure(why) },
+          next.versionId,
+        );
+        throw new Error(why, { cause: error });
+      }
+    });
   }
 
   deleteApplication(request: Json): Json {
@@ -444,7 +458,10 @@ export class ControlPlaneService {
     if (app.snapshots.some((s) => s.status === 'CREATING')) {
       throw resourceInUse(`A snapshot of application ${app.name} is already being created`);
     }
-    const jobId = app.jobId as string;
+    const jobId = app.jobId;
+    if (!jobId) {
+      throw resourceInUse(`Application ${app.name} has no running job (version ${app.versionId} did not start); roll it back or update it first`);
+    }
     const snapshot: SnapshotRecord = {
       name,
       status: 'CREATING',
@@ -503,19 +520,11 @@ export class ControlPlaneService {
   }
 
   listApplicationVersions(request: Json): Json {
-    const app = this.application(request);
-    const versions = [...app.versions].reverse().map((version) => versionSummary(app, version));
-    const page = paginate(versions, pageRequest(request, versions.length));
-    return { ApplicationVersionSummaries: page.items, ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
+    return listVersions(this.application(request), request);
   }
 
   describeApplicationVersion(request: Json): Json {
-    const app = this.application(request);
-    const versionId = optionalNumber(request, 'ApplicationVersionId');
-    if (versionId === undefined) throw invalidArgument('ApplicationVersionId is required');
-    const version = app.versions.find((v) => v.versionId === versionId);
-    if (!version) throw resourceNotFound(`Version ${versionId} of application ${app.name} is not found`);
-    return { ApplicationVersionDetail: versionDetail(app, version) };
+    return describeVersion(this.application(request), request);
   }
 
   /**
@@ -536,7 +545,7 @@ export class ControlPlaneService {
     if (!previous) throw invalidRequest(`Application ${app.name} has no version before version ${app.versionId} to roll back to`);
     const snapshot = latestReadySnapshot(app);
     if (!snapshot?.location) throw invalidRequest(`Application ${app.name} has no snapshot to restore its state from; a rollback needs one`);
-    const changed: ApplicationRecord = { ...app, ...previous.configuration };
+    const changed = withConfiguration(app, previous.configuration);
     const operation = newOperation('RollbackApplication', { from: app.versionId, to: app.versionId + 1 });
     const operations = withOperation(cancelled(app.operations, 'RollbackApplication overtook it', ['UpdateApplication', 'RollbackApplication']), operation);
     const next = this.save({
@@ -554,7 +563,7 @@ export class ControlPlaneService {
       try {
         if (current.jobId) await this.engine.cancel(current.jobId).catch(() => undefined);
         await this.resizeFor(current);
-        const jobId = await this.engine.startJob(current, launch);
+        const jobId = await this.startJob(current, launch);
         this.settle(
           app.name,
           'UPDATING',
@@ -576,23 +585,11 @@ export class ControlPlaneService {
   }
 
   listApplicationOperations(request: Json): Json {
-    const app = this.application(request);
-    const type = optionalString(request, 'Operation');
-    const status = operationStatusFrom(request);
-    const operations = [...app.operations]
-      .reverse()
-      .filter((o) => (type === undefined || o.operation === type) && (status === undefined || o.status === status))
-      .map(operationInfo);
-    const page = paginate(operations, pageRequest(request, operations.length));
-    return { ApplicationOperationInfoList: page.items, ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
+    return listOperations(this.application(request), request);
   }
 
   describeApplicationOperation(request: Json): Json {
-    const app = this.application(request);
-    const id = requiredString(request, 'OperationId');
-    const operation = app.operations.find((o) => o.id === id);
-    if (!operation) throw resourceNotFound(`Operation ${id} of application ${app.name} is not found`);
-    return { ApplicationOperationInfoDetails: operationDetails(operation) };
+    return describeOperation(this.application(request), request);
   }
 
   /** FLINK_DASHBOARD_URL: the local Flink Web UI, which needs no sign-in (so no session either). */
@@ -613,39 +610,23 @@ export class ControlPlaneService {
   }
 
   tagResource(request: Json): Json {
-    const app = this.taggedApplication(request);
-    this.store.put({ ...app, tags: tagsFrom(request, 'Tags', app.tags, true) });
-    return {};
+    return tagResource(this.store, request);
   }
 
   untagResource(request: Json): Json {
-    const app = this.taggedApplication(request);
-    const keys = new Set(tagKeysFrom(request));
-    this.store.put({ ...app, tags: app.tags.filter((tag) => !keys.has(tag.Key)) });
-    return {};
+    return untagResource(this.store, request);
   }
 
   listTagsForResource(request: Json): Json {
-    return { Tags: this.taggedApplication(request).tags };
+    return listTagsForResource(this.store, request);
   }
 
   addApplicationCloudWatchLoggingOption(request: Json): Json {
-    const app = this.loggingOptionTarget(request);
-    const option = loggingOptionFrom(optionalObject(request, 'CloudWatchLoggingOption'), 'CloudWatchLoggingOption');
-    if (app.cloudWatchLoggingOptions.some((o) => o.logStreamArn === option.logStreamArn)) {
-      throw invalidArgument(`Application ${app.name} already has a CloudWatch logging option for ${option.logStreamArn}`);
-    }
-    const id = `${app.versionId + 1}.1`;
-    return this.changeLoggingOptions(app, 'AddApplicationCloudWatchLoggingOption', [...app.cloudWatchLoggingOptions, { id, ...option }]);
+    return addLoggingOption(this.application(request), request, (record) => this.save(record));
   }
 
   deleteApplicationCloudWatchLoggingOption(request: Json): Json {
-    const app = this.loggingOptionTarget(request);
-    const id = requiredString(request, 'CloudWatchLoggingOptionId');
-    if (!app.cloudWatchLoggingOptions.some((o) => o.id === id)) {
-      throw resourceNotFound(`CloudWatch logging option ${id} is not found for application ${app.name}`);
-    }
-    return this.changeLoggingOptions(app, 'DeleteApplicationCloudWatchLoggingOption', app.cloudWatchLoggingOptions.filter((o) => o.id !== id));
+    return deleteLoggingOption(this.application(request), request, (record) => this.save(record));
   }
 
   /**
@@ -659,36 +640,6 @@ export class ControlPlaneService {
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
-
-  private taggedApplication(request: Json): ApplicationRecord {
-    const name = applicationNameOfArn(request);
-    const app = this.store.get(name);
-    const arn = request.ResourceARN as string;
-    if (!app || app.status === 'DELETING' || app.arn !== arn) throw resourceNotFound(`Application ${arn} is not found`);
-    return app;
-  }
-
-  private loggingOptionTarget(request: Json): ApplicationRecord {
-    const app = this.application(request);
-    checkConditional(app, request);
-    if (app.status !== 'READY' && app.status !== 'RUNNING') {
-      throw resourceInUse(`Application ${app.name} is in ${app.status} state, it must be in READY or RUNNING state to change its logging options`);
-    }
-    return app;
-  }
-
-  /** A new version with other logging options: nothing for Flink to do locally, so its operation succeeds at once. */
-  private changeLoggingOptions(app: ApplicationRecord, type: string, options: ApplicationConfiguration['cloudWatchLoggingOptions']): Json {
-    const changed: ApplicationRecord = { ...app, cloudWatchLoggingOptions: options };
-    const operation = newOperation(type, { from: app.versionId, to: app.versionId + 1 }, true);
-    const next = this.save({ ...changed, ...nextVersion(app, changed, {}), operations: withOperation(app.operations, operation) });
-    return {
-      ApplicationARN: next.arn,
-      ApplicationVersionId: next.versionId,
-      CloudWatchLoggingOptionDescriptions: loggingOptionDescriptions(next),
-      OperationId: operation.id,
-    };
-  }
 
   /** Ends an operation still IN_PROGRESS (one that was CANCELLED meanwhile stays so). */
   private endOperation(name: string, id: string, status: OperationStatus, error?: string): void {
@@ -727,6 +678,16 @@ export class ControlPlaneService {
     }
     if (name) throw invalidArgument(`SnapshotName is only allowed with ApplicationRestoreType RESTORE_FROM_CUSTOM_SNAPSHOT`);
     return { savepointPath: latestReadySnapshot(app)?.location, allowNonRestoredState };
+  }
+
+  /** Writes the jar a CodeContent gave into the application's code folder. */
+  private keepCode(name: string, change: CodeChange | undefined, record: ApplicationRecord): void {
+    if (change?.zip && record.code) writeCode(this.store.dir, name, record.code, change.zip);
+  }
+
+  /** Submits the application's job with its version's jar (none stored: the stack's job jar). */
+  private startJob(app: ApplicationRecord, launch: JobLaunch): Promise<string> {
+    return this.engine.startJob(app, app.code ? { ...launch, jarPath: codeFile(this.store.dir, app.name, app.code) } : launch);
   }
 
   private async resizeFor(app: ApplicationRecord): Promise<void> {
@@ -811,7 +772,7 @@ export class ControlPlaneService {
       if (current?.status !== 'RUNNING' || current.jobId !== lostJobId) return;
       const checkpoint = (await this.engine.latestCheckpoint(lostJobId).catch(() => undefined)) ?? current.restoredFrom;
       await this.resizeFor(current);
-      const jobId = await this.engine.startJob(current, { savepointPath: checkpoint, allowNonRestoredState: current.allowNonRestoredState });
+      const jobId = await this.startJob(current, { savepointPath: checkpoint, allowNonRestoredState: current.allowNonRestoredState });
       const from = checkpoint ? `from ${checkpoint}` : 'without state (it had no checkpoint)';
       const latest = this.store.get(app.name);
       if (latest?.status === 'RUNNING' && latest.jobId === lostJobId) {
@@ -854,94 +815,21 @@ export class ControlPlaneService {
   }
 }
 
-/** One page of a List call's items, and the token of the next page while there is one. */
-function paginate<T>(items: readonly T[], page: { readonly start: number; readonly limit: number }): { items: T[]; nextToken?: string } {
-  const end = page.start + page.limit;
-  return {
-    items: items.slice(page.start, end),
-    nextToken: end < items.length ? Buffer.from(String(end)).toString('base64url') : undefined,
-  };
-}
-
-function automaticSnapshotName(app: string): string {
+/** The name of a snapshot MSF takes by itself: on a stop, or on an update of a running application. */
+function automaticSnapshotName(app: string, on: 'stop' | 'update'): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
-  return `${app}-stop-${stamp}`.slice(0, 256);
+  return `${app}-${on}-${stamp}`.slice(0, 256);
 }
 
-function newToken(): string {
-  return randomUUID().replace(/-/g, '').slice(0, 20);
-}
-
-function newOperationId(): string {
-  return randomUUID().replace(/-/g, '').slice(0, 16);
+/** The code fields after `change`: an S3 location is recorded as given, a jar by its record. */
+function codeFields(change: CodeChange | undefined, current: Pick<ApplicationRecord, 'codeContent' | 'code'>): Pick<ApplicationRecord, 'codeContent' | 'code'> {
+  if (change?.zip) return { codeContent: undefined, code: codeRecordOf(change.zip) };
+  if (change?.s3) return { codeContent: { S3ContentLocation: change.s3 }, code: undefined };
+  return { codeContent: current.codeContent, code: current.code };
 }
 
 function latestReadySnapshot(app: ApplicationRecord): SnapshotRecord | undefined {
   return [...app.snapshots].reverse().find((s) => s.status === 'READY' && s.location);
-}
-
-/** CurrentApplicationVersionId and ConditionalToken: one of them is required, and what is given must be current. */
-function checkConditional(app: ApplicationRecord, request: Json): void {
-  const version = optionalNumber(request, 'CurrentApplicationVersionId');
-  const token = optionalString(request, 'ConditionalToken');
-  if (version === undefined && token === undefined) {
-    throw invalidArgument('Either CurrentApplicationVersionId or ConditionalToken must be provided');
-  }
-  if (version !== undefined && version !== app.versionId) {
-    throw concurrentModification(
-      `Current application version ${version} does not match the latest application version ${app.versionId} of ${app.name}`,
-    );
-  }
-  if (token !== undefined && token !== app.conditionalToken) {
-    throw concurrentModification(`The ConditionalToken does not match the current token of application ${app.name}`);
-  }
-}
-
-/** The fields of the version after `app`'s, whose configuration is `changed`'s. */
-function nextVersion(
-  app: ApplicationRecord,
-  changed: ApplicationRecord,
-  origin: Pick<ApplicationVersionRecord, 'rolledBackFrom' | 'rolledBackTo'>,
-): Pick<ApplicationRecord, 'versionId' | 'conditionalToken' | 'versions'> {
-  const versionId = app.versionId + 1;
-  const version: ApplicationVersionRecord = {
-    versionId,
-    createdAt: Date.now(),
-    configuration: configurationOf(changed),
-    updatedFrom: app.versionId,
-    ...origin,
-  };
-  const versions = app.versions.map((v) => (v.versionId === app.versionId ? { ...v, status: app.status } : v));
-  return { versionId, conditionalToken: newToken(), versions: [...versions, version] };
-}
-
-/** A new operation, IN_PROGRESS (or, for one that is done when the call returns, SUCCESSFUL). */
-function newOperation(operation: string, versionChange?: OperationRecord['versionChange'], done = false): OperationRecord {
-  const now = Date.now();
-  return {
-    id: newOperationId(),
-    operation,
-    status: done ? 'SUCCESSFUL' : 'IN_PROGRESS',
-    startedAt: now,
-    ...(done ? { endedAt: now } : {}),
-    ...(versionChange ? { versionChange } : {}),
-  };
-}
-
-/** `operations` and `operation` after them, the newest MAX_OPERATIONS. */
-function withOperation(operations: readonly OperationRecord[], operation: OperationRecord): OperationRecord[] {
-  return [...operations, operation].slice(-MAX_OPERATIONS);
-}
-
-/** The operations of `types` still IN_PROGRESS, CANCELLED because another one overtook them. */
-function cancelled(
-  operations: readonly OperationRecord[],
-  why: string,
-  types: readonly string[] = ['StartApplication', 'StopApplication', 'UpdateApplication', 'RollbackApplication'],
-): OperationRecord[] {
-  return operations.map((o) =>
-    o.status === 'IN_PROGRESS' && types.includes(o.operation) ? { ...o, status: 'CANCELLED' as const, endedAt: Date.now(), error: why } : o,
-  );
 }
 
 function failure(text: string): { at: number; message: string } {

@@ -41,8 +41,10 @@ export class ApplicationStore {
     renameSync(partial, file);
   }
 
+  /** Deletes the application's record and its folder (the jars of its versions). */
   delete(name: string): void {
     rmSync(this.file(name), { force: true });
+    rmSync(path.join(this.dir, name), { recursive: true, force: true });
   }
 
   private file(name: string): string {

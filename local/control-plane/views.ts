@@ -1,4 +1,4 @@
-import type { ApplicationRecord, ApplicationVersionRecord, Json, OperationRecord, SnapshotRecord } from './model';
+import { withConfiguration, type ApplicationRecord, type ApplicationVersionRecord, type Json, type OperationRecord, type SnapshotRecord } from './model';
 
 /** JSON 1.1 timestamps are epoch seconds. */
 const seconds = (ms: number): number => ms / 1000;
@@ -27,7 +27,7 @@ export function applicationDetail(app: ApplicationRecord, additionalDetails = fa
     ApplicationConfigurationDescription: {
       ApplicationCodeConfigurationDescription: {
         CodeContentType: app.codeContentType,
-        ...(app.codeContent !== undefined ? { CodeContentDescription: codeDescription(app.codeContent) } : {}),
+        ...(app.code || app.codeContent !== undefined ? { CodeContentDescription: codeDescription(app) } : {}),
       },
       RunConfigurationDescription: {
         ApplicationRestoreConfigurationDescription: {
@@ -59,11 +59,11 @@ export function applicationDetail(app: ApplicationRecord, additionalDetails = fa
   };
 }
 
-/** CodeContent (as given to CreateApplication) → CodeContentDescription. */
-function codeDescription(content: unknown): Json {
-  const code = content as { S3ContentLocation?: Json; TextContent?: string; ZipFileContent?: string };
+/** The code (a stored jar, or the S3 location as given) → CodeContentDescription. */
+function codeDescription(app: Pick<ApplicationRecord, 'code' | 'codeContent'>): Json {
+  if (app.code) return { CodeMD5: app.code.md5, CodeSize: app.code.size };
+  const code = app.codeContent as { S3ContentLocation?: Json };
   if (code.S3ContentLocation) return { S3ApplicationCodeLocationDescription: code.S3ContentLocation };
-  if (code.TextContent !== undefined) return { TextContent: code.TextContent };
   return {};
 }
 
@@ -109,8 +109,7 @@ export function versionSummary(app: ApplicationRecord, version: ApplicationVersi
 export function versionDetail(app: ApplicationRecord, version: ApplicationVersionRecord): Json {
   if (version.versionId === app.versionId) return applicationDetail(app);
   const detail = applicationDetail({
-    ...app,
-    ...version.configuration,
+    ...withConfiguration(app, version.configuration),
     versionId: version.versionId,
     status: version.status ?? 'READY',
     updatedAt: version.createdAt,
@@ -141,5 +140,14 @@ export function operationDetails(operation: OperationRecord): Json {
       ? { ApplicationVersionChangeDetails: { ApplicationVersionUpdatedFrom: operation.versionChange.from, ApplicationVersionUpdatedTo: operation.versionChange.to } }
       : {}),
     ...(operation.error !== undefined ? { OperationFailureDetails: { ErrorInfo: { ErrorString: operation.error } } } : {}),
+  };
+}
+
+/** One page of a List call's items, and the token of the next page while there is one. */
+export function paginate<T>(items: readonly T[], page: { readonly start: number; readonly limit: number }): { items: T[]; nextToken?: string } {
+  const end = page.start + page.limit;
+  return {
+    items: items.slice(page.start, end),
+    nextToken: end < items.length ? Buffer.from(String(end)).toString('base64url') : undefined,
   };
 }

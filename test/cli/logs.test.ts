@@ -1,3 +1,4 @@
+import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeApplicationCommand, KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
@@ -138,8 +139,11 @@ describe('playground logs --target aws', () => {
   const msf = mockClient(KinesisAnalyticsV2Client);
   const stream = `arn:aws:logs:eu-west-1:123456789012:log-group:/aws/kinesis-analytics/${APP}:log-stream:kinesis-analytics-log-stream`;
 
+  const logsMock = mockClient(CloudWatchLogsClient);
+
   afterEach(() => {
     msf.reset();
+    logsMock.reset();
   });
 
   it('parses the log stream ARN that DescribeApplication reports', () => {
@@ -147,16 +151,57 @@ describe('playground logs --target aws', () => {
     expect(parseLogStreamArn('arn:aws:s3:::bucket')).toBeUndefined();
   });
 
-  it('names the log group and stream, and says which package reading them needs (exit 1)', async () => {
+  it('prints the last N events of the log stream, MSF JSON records as level, logger and message', async () => {
     msf.on(DescribeApplicationCommand).resolves({ ApplicationDetail: { ...detail('RUNNING'), CloudWatchLoggingOptionDescriptions: [{ LogStreamARN: stream }] } });
+    const at = Date.parse('2026-12-02T02:00:00.000Z');
+    logsMock
+      .on(GetLogEventsCommand, { startFromHead: false })
+      .resolves({
+        events: [
+          { timestamp: at, message: JSON.stringify({ messageType: 'INFO', logger: 'org.apache.flink.Job', message: 'Job switched to RUNNING' }) },
+          { timestamp: at + 1_000, message: 'plain text line\n' },
+        ],
+        nextForwardToken: 'f/1',
+        nextBackwardToken: 'b/1',
+      })
+      .on(GetLogEventsCommand, { nextToken: 'b/1' })
+      .resolves({ events: [{ timestamp: at - 1_000, message: 'older line' }], nextBackwardToken: 'b/0' })
+      .on(GetLogEventsCommand, { nextToken: 'b/0' })
+      .resolves({ events: [], nextBackwardToken: 'b/0' });
     const io = recordingIo();
 
-    const code = await awsLogs(awsTarget, { follow: true }, io);
+    const code = await awsLogs(awsTarget, { lines: 3, logsClient: new CloudWatchLogsClient({ region: 'eu-west-1' }) }, io);
 
-    expect(code).toBe(1);
-    expect(io.lines.join('\n')).toContain(`group /aws/kinesis-analytics/${APP}, stream kinesis-analytics-log-stream`);
-    expect(io.errors.join('\n')).toContain('@aws-sdk/client-cloudwatch-logs is not installed');
-    expect(io.errors.join('\n')).toContain('--follow');
+    expect(code, io.text()).toBe(0);
+    expect(io.lines).toEqual([
+      '2026-12-02T01:59:59.000Z older line',
+      '2026-12-02T02:00:00.000Z INFO org.apache.flink.Job: Job switched to RUNNING',
+      '2026-12-02T02:00:01.000Z plain text line',
+    ]);
+    expect(io.errors.join('\n')).toContain(`group /aws/kinesis-analytics/${APP}, stream kinesis-analytics-log-stream (eu-west-1)`);
+    const first = logsMock.commandCalls(GetLogEventsCommand)[0].args[0].input;
+    expect(first).toMatchObject({ logGroupName: `/aws/kinesis-analytics/${APP}`, logStreamName: 'kinesis-analytics-log-stream', limit: 3 });
+  });
+
+  it('--follow prints the events that arrive after the last ones, until the signal aborts', async () => {
+    msf.on(DescribeApplicationCommand).resolves({ ApplicationDetail: { ...detail('RUNNING'), CloudWatchLoggingOptionDescriptions: [{ LogStreamARN: stream }] } });
+    const at = Date.parse('2026-12-02T02:00:00.000Z');
+    logsMock
+      .on(GetLogEventsCommand, { startFromHead: false })
+      .resolves({ events: [{ timestamp: at, message: 'before' }], nextForwardToken: 'f/1', nextBackwardToken: 'b/1' })
+      .on(GetLogEventsCommand, { nextToken: 'f/1' })
+      .resolves({ events: [{ timestamp: at + 5_000, message: 'new event' }], nextForwardToken: 'f/2' })
+      .on(GetLogEventsCommand, { nextToken: 'f/2' })
+      .resolves({ events: [], nextForwardToken: 'f/2' });
+    const io = recordingIo();
+    const stop = new AbortController();
+
+    const done = awsLogs(awsTarget, { lines: 1, follow: true, signal: stop.signal, pollMs: 5, logsClient: new CloudWatchLogsClient({ region: 'eu-west-1' }) }, io);
+    await until(() => io.lines.length >= 2 && logsMock.commandCalls(GetLogEventsCommand).length >= 4);
+    stop.abort();
+
+    expect(await done).toBe(0);
+    expect(io.lines).toEqual(['2026-12-02T02:00:00.000Z before', '2026-12-02T02:00:05.000Z new event']);
   });
 
   it('says so when the application has no CloudWatch logging option', async () => {

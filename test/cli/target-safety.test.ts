@@ -85,6 +85,8 @@ describe('a command that changes the application without --target and without a 
     ['restore', ['restore', 'snap-1']],
     ['snapshot create', ['snapshot', 'create', 'snap-2']],
     ['snapshot delete', ['snapshot', 'delete', 'snap-1']],
+    ['upgrade', ['upgrade', '--set', 'ClickCountJob.backpressure=true']],
+    ['rollback', ['rollback']],
   ])('refuses %s the same way', async (_name, argv) => {
     const io = recordingIo();
 

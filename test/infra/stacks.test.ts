@@ -2,6 +2,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Dependable } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { UPGRADE_CODE_PREFIX } from '../../infra/lib/code-location';
 import { BROKER_STORAGE, RETENTION_HOURS, TOPIC_PARTITIONS } from '../../infra/lib/constructs/msk-cluster';
 import { documentedJobProperties, normalised, synthesize, type Synthesized } from './helpers';
 
@@ -211,6 +212,17 @@ describe.each(VARIANTS)('the $name variant', (variant) => {
       }),
     });
     application!.resourceCountIs('AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption', 1);
+  });
+
+  it("lets the application's role read the jars playground upgrade uploads under their prefix of the code bucket, and only read them", () => {
+    if (localstack) return expect(application, 'no Managed Flink on LocalStack').toBeUndefined();
+    const statements = Object.values(resourcesOf(application!, 'AWS::IAM::Policy')).flatMap(
+      (policy) => (policy.Properties?.PolicyDocument as { Statement: { Action: string[]; Resource: unknown }[] }).Statement,
+    );
+    const upgrades = statements.filter((statement) => JSON.stringify(statement.Resource).includes(`/${UPGRADE_CODE_PREFIX}*`));
+    expect(upgrades).toHaveLength(1);
+    expect(upgrades[0].Action).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
+    expect(JSON.stringify(upgrades[0].Resource)).toContain('cdk-hnb659fds-assets-');
   });
 
   it('sets only property keys the job documents, and every key it requires', () => {

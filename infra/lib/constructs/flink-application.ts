@@ -1,10 +1,11 @@
-import { Arn, ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Arn, ArnFormat, DefaultStackSynthesizer, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kda from 'aws-cdk-lib/aws-kinesisanalyticsv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
+import { UPGRADE_CODE_PREFIX } from '../code-location';
 import { acknowledge } from '../nag';
 
 /** Property groups as the job reads them: group id → key → value. */
@@ -69,6 +70,24 @@ export class FlinkApplication extends Construct implements iam.IGrantable {
       }),
     );
 
+    // The jars `playground upgrade --jar` puts next to it (one object per jar, under its own prefix).
+    const qualifier = (this.node.tryGetContext('@aws-cdk/core:bootstrapQualifier') as string | undefined) ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
+    const upgradeCode = new iam.Policy(this, 'UpgradeCode', {
+      roles: [this.role],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['s3:GetObject', 's3:GetObjectVersion'],
+          resources: [this.jar.bucket.arnForObjects(`${UPGRADE_CODE_PREFIX}*`)],
+        }),
+      ],
+    });
+    acknowledge(
+      upgradeCode,
+      'AwsSolutions-IAM5',
+      `the jars that playground upgrade uploads are named by their SHA-256 under ${UPGRADE_CODE_PREFIX} of the code bucket, unknown at deploy time; the role may only read them`,
+      [`Resource::arn:<AWS::Partition>:s3:::cdk-${qualifier}-assets-<AWS::AccountId>-<AWS::Region>/${UPGRADE_CODE_PREFIX}*`],
+    );
+
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: logs.RetentionDays.ONE_WEEK,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -99,7 +118,7 @@ export class FlinkApplication extends Construct implements iam.IGrantable {
       ['Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:*'],
     );
 
-    const policies: iam.Policy[] = [describeLogGroups];
+    const policies: iam.Policy[] = [describeLogGroups, upgradeCode];
     let vpcConfigurations: kda.CfnApplication.VpcConfigurationProperty[] | undefined;
     if (props.vpc) {
       this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
