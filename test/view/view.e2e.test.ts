@@ -32,7 +32,8 @@ function gridVerdicts(): Promise<Verdicts> {
 
 /** Waits until the grid shows an audit read after `ms` (the page refreshes it every 2 s). */
 async function gridReadAfter(ms: number): Promise<void> {
-  await page.waitForFunction((t) => Date.parse(document.getElementById('grid')?.dataset.now ?? '') > t, ms, { timeout: minute });
+  // an expression, evaluated in the page (the test's own types have no DOM)
+  await page.waitForFunction(`Date.parse(document.getElementById('grid')?.dataset.now ?? '') > ${ms}`, undefined, { timeout: minute });
 }
 
 function countBy(verdicts: Verdicts): Record<string, number> {
