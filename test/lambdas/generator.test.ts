@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseClickEvent } from '../../lambdas/shared/events';
-import { createGeneratorHandler, generate, planWindow, scheduledTime } from '../../lambdas/shared/generator';
+import { createGeneratorHandler, generate, PACED_SLICE_MS, planWindow, scheduledTime } from '../../lambdas/shared/generator';
 import { DynamoDbLedger, type Ledger } from '../../lambdas/shared/ledger';
 import { PAGES } from '../../lambdas/shared/pages';
 import type { StreamRecord, StreamWriter } from '../../lambdas/shared/stream-writer';
@@ -131,7 +131,7 @@ describe('generator', () => {
           // Paced: no event leaves before its timestamp, nor more than a slice after it.
           const late = writer.written.filter(({ record, atMs }) => {
             const ts = Date.parse(parseClickEvent(record.data).timestamp);
-            return atMs <= ts || atMs - ts > 1_000;
+            return atMs <= ts || atMs - ts > PACED_SLICE_MS;
           });
           expect(late).toEqual([]);
         },
