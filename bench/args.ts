@@ -13,7 +13,13 @@ export interface BenchOptions {
   readonly kinesis: boolean;
   /** Folder of `<date>.json` and `<date>.md`. */
   readonly outDir: string;
+  /** Only these parts (`--only`): a run that isolates one figure, written apart from full runs. */
+  readonly only?: readonly BenchPart[];
 }
+
+/** The parts of a local run that `--only` can pick. */
+export const BENCH_PARTS = ['latency', 'recovery', 'operations', 'throughput', 'kinesis'] as const;
+export type BenchPart = (typeof BENCH_PARTS)[number];
 
 /** What `npm run bench -- --target aws` reads from a deployed playground and where it writes. */
 export interface AwsBenchOptions {
@@ -44,6 +50,8 @@ local (default):
   --latency-seconds <s>   steady period for the latency figures (default ${QUICK_DEFAULTS.latencySeconds} quick, ${FULL_DEFAULTS.latencySeconds} full; 30 to 3600)
   --kinesis               also run the Kinesis variant (kinesis-mock, 100 events/page/window); default in a full run
   --no-kinesis            skip the Kinesis variant
+  --only <parts>          run only these parts, comma-separated: ${BENCH_PARTS.join(', ')}
+                          (e.g. --only throughput: up, stop, the catch-up run, down); writes <date>[-quick]-only-<parts>.json
 
 --target aws (needs AWS credentials and a deployed playground; changes nothing unless --operations):
   --minutes <m>           read the last m minutes of CloudWatch metrics and audited windows (default ${AWS_DEFAULTS.minutes}; 5 to 1440)
@@ -74,7 +82,7 @@ function wholeNumber(flag: string, value: string | undefined, min: number, max: 
   return parsed;
 }
 
-const LOCAL_ONLY = ['quick', 'backlog', 'latency-seconds', 'kinesis', 'no-kinesis'] as const;
+const LOCAL_ONLY = ['quick', 'backlog', 'latency-seconds', 'kinesis', 'no-kinesis', 'only'] as const;
 const AWS_ONLY = ['minutes', 'operations', 'outputs', 'app'] as const;
 
 /**
@@ -113,14 +121,29 @@ export function parseBenchArgs(argv: readonly string[], defaultOutDir: string): 
   if (values.kinesis && values['no-kinesis']) throw new BenchUsageError('--kinesis and --no-kinesis contradict each other');
   const quick = Boolean(values.quick);
   const defaults = quick ? QUICK_DEFAULTS : FULL_DEFAULTS;
+  const only = values.only === undefined ? undefined : parseParts(values.only);
+  if (only && (values.kinesis || values['no-kinesis'])) {
+    throw new BenchUsageError(`--only picks the Kinesis variant itself (--only ${[...only.filter((p) => p !== 'kinesis'), 'kinesis'].join(',')}): leave out --kinesis/--no-kinesis`);
+  }
   return {
     target,
     quick,
     backlogEvents: wholeNumber('--backlog', values.backlog, 18_000, 30_000_000) ?? defaults.backlogEvents,
     latencySeconds: wholeNumber('--latency-seconds', values['latency-seconds'], 30, 3_600) ?? defaults.latencySeconds,
-    kinesis: values.kinesis ? true : values['no-kinesis'] ? false : defaults.kinesis,
+    kinesis: only ? only.includes('kinesis') : values.kinesis ? true : values['no-kinesis'] ? false : defaults.kinesis,
     outDir,
+    ...(only ? { only } : {}),
   };
+}
+
+function parseParts(value: string): BenchPart[] {
+  const names = value.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !(BENCH_PARTS as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new BenchUsageError(`--only takes parts from ${BENCH_PARTS.join(', ')} (comma-separated), got '${value}'`);
+  }
+  // in the run's own order, each once
+  return BENCH_PARTS.filter((part) => names.includes(part));
 }
 
 function parse(argv: readonly string[]) {
@@ -134,6 +157,7 @@ function parse(argv: readonly string[]) {
       'latency-seconds': { type: 'string' },
       kinesis: { type: 'boolean' },
       'no-kinesis': { type: 'boolean' },
+      only: { type: 'string' },
       target: { type: 'string' },
       minutes: { type: 'string' },
       operations: { type: 'boolean' },

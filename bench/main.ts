@@ -13,8 +13,8 @@ import { UsageError } from '../cli/io';
 import { resolveTarget } from '../cli/target';
 import { BENCH_USAGE, BenchUsageError, parseBenchArgs, type AwsBenchOptions } from './args';
 import { runAwsBench } from './aws';
-import { formatAwsSummary, formatJson, formatSummary, resultPaths } from './report';
-import { gitCommit, runBench } from './run';
+import { compareResults, formatAwsSummary, formatComparison, formatJson, formatSummary, resultPaths } from './report';
+import { committedResult, gitCommit, runBench } from './run';
 import { BenchStepError } from './stack';
 
 // The README states the Node.js requirement; the SDK's per-process reminder would only clutter the log.
@@ -61,7 +61,14 @@ async function main(): Promise<number> {
   );
   try {
     const result = await runBench(options, { log, register: (stack) => stacks.add(stack) });
-    write(options.outDir, resultPaths(options.outDir, result.date, result.mode), formatJson(result), formatSummary(result));
+    write(options.outDir, resultPaths(options.outDir, result.date, result.mode, result.only), formatJson(result), formatSummary(result));
+    const baseline = committedResult(result.mode);
+    if (baseline) {
+      const b = baseline.result;
+      console.log(`\n${formatComparison(`bench/results/${baseline.file} (commit ${b.gitCommit?.slice(0, 7) ?? '?'}, load ${b.machine.loadAverage.start.toFixed(1)}; now ${result.machine.loadAverage.start.toFixed(1)})`, compareResults(b, result))}`);
+    } else {
+      console.log(`no committed ${result.mode} run under bench/results to compare with`);
+    }
     console.log(`the ${result.mode} run took ${(result.durationSeconds / 60).toFixed(1)} min`);
     return result.errors.length > 0 ? 1 : 0;
   } finally {

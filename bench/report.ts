@@ -5,11 +5,18 @@ import type { AwsBenchResult, BenchResult, LatencyFigures } from './types';
 /**
  * `bench/results/2026-11-22.json` and `.md` for a full run on that (UTC) date; a quick run writes
  * `2026-11-22-quick.json` and `.md`, so a CI smoke run never overwrites a full run's figures, and a
- * run against AWS `2026-11-22-aws.json` and `.md`.
+ * run against AWS `2026-11-22-aws.json` and `.md`. A `--only` run adds its parts
+ * (`2026-11-22-only-throughput.json`): it is never taken for a full run.
  */
-export function resultPaths(outDir: string, date: string, mode: 'quick' | 'full' | 'aws'): { readonly json: string; readonly markdown: string } {
+export function resultPaths(
+  outDir: string,
+  date: string,
+  mode: 'quick' | 'full' | 'aws',
+  only?: readonly string[],
+): { readonly json: string; readonly markdown: string } {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) throw new RangeError(`not a YYYY-MM-DD date: '${date}'`);
-  const base = path.join(outDir, mode === 'full' ? date : `${date}-${mode}`);
+  const suffix = `${mode === 'full' ? '' : `-${mode}`}${only && only.length > 0 ? `-only-${only.join('-')}` : ''}`;
+  const base = path.join(outDir, `${date}${suffix}`);
   return { json: `${base}.json`, markdown: `${base}.md` };
 }
 
@@ -48,7 +55,7 @@ export function formatSummary(result: BenchResult): string {
   const d = kafka.durations ?? {};
   const r = kafka.recovery;
   const lines = [
-    `# Benchmark ${result.date} (${result.mode})`,
+    `# Benchmark ${result.date} (${result.mode}${result.only ? `, only ${result.only.join(', ')}` : ''})`,
     '',
     `${machine.cpus} cores (${machine.cpuModel}), ${num(machine.memoryBytes / 2 ** 30, 1)} GiB, ${machine.platform}, Node.js ${machine.node}; ` +
       `load average ${num(machine.loadAverage.start, 2)} at the start, ${num(machine.loadAverage.end, 2)} at the end. ` +
@@ -192,4 +199,90 @@ export function formatAwsSummary(result: AwsBenchResult): string {
   lines.push('', '## Handler bundles');
   lines.push(...bundleAndErrorLines(result));
   return `${lines.join('\n')}\n`;
+}
+
+/** A figure of a local run, and whether a higher or a lower value is the better one. */
+interface Figure {
+  readonly figure: string;
+  readonly unit: 'events/s' | 'ratio' | 'ms' | 's';
+  readonly better: 'higher' | 'lower';
+  readonly value: (result: BenchResult) => number | null | undefined;
+}
+
+const FIGURES: readonly Figure[] = [
+  { figure: 'catch-up throughput of the job', unit: 'events/s', better: 'higher', value: (r) => r.kafka.throughput?.job.eventsPerSecond },
+  { figure: 'broker alone to one consumer', unit: 'events/s', better: 'higher', value: (r) => r.kafka.throughput?.broker.eventsPerSecond },
+  { figure: 'job / broker ratio', unit: 'ratio', better: 'higher', value: (r) => r.kafka.throughput?.ratio },
+  { figure: 'latency p50, Kafka', unit: 'ms', better: 'lower', value: (r) => r.kafka.latency?.p50Ms },
+  { figure: 'latency p99, Kafka', unit: 'ms', better: 'lower', value: (r) => r.kafka.latency?.p99Ms },
+  { figure: 'latency p50, kinesis-mock', unit: 'ms', better: 'lower', value: (r) => ('skipped' in r.kinesis ? undefined : r.kinesis.latency?.p50Ms) },
+  { figure: 'latency p99, kinesis-mock', unit: 'ms', better: 'lower', value: (r) => ('skipped' in r.kinesis ? undefined : r.kinesis.latency?.p99Ms) },
+  { figure: 'playground up to RUNNING', unit: 's', better: 'lower', value: (r) => r.kafka.upSeconds },
+  { figure: 'snapshot', unit: 's', better: 'lower', value: (r) => r.kafka.durations?.snapshotSeconds },
+  { figure: 'stop with snapshot', unit: 's', better: 'lower', value: (r) => r.kafka.durations?.stopSeconds },
+  { figure: 'start from snapshot', unit: 's', better: 'lower', value: (r) => r.kafka.durations?.startFromSnapshotSeconds },
+  { figure: 'scale 1 → 3', unit: 's', better: 'lower', value: (r) => r.kafka.durations?.scale1to3Seconds },
+  { figure: 'TaskManager killed → job RUNNING', unit: 's', better: 'lower', value: (r) => r.kafka.recovery?.jobRunningAfterSeconds },
+  { figure: 'TaskManager killed → output resumed', unit: 's', better: 'lower', value: (r) => r.kafka.recovery?.outputResumedAfterSeconds },
+  { figure: 'TaskManager killed → caught up', unit: 's', better: 'lower', value: (r) => r.kafka.recovery?.caughtUpAfterSeconds },
+  { figure: 'generator burst into Kafka', unit: 'events/s', better: 'higher', value: (r) => r.generator.kafka?.eventsPerSecond },
+];
+
+/** One figure of this run beside the same figure of an earlier one. */
+export interface FigureComparison {
+  readonly figure: string;
+  readonly unit: Figure['unit'];
+  readonly better: Figure['better'];
+  readonly before?: number;
+  readonly now?: number;
+  /** now / before, when both were measured. */
+  readonly ratio?: number;
+}
+
+function measured(value: number | null | undefined): number | undefined {
+  return value === null || value === undefined || !Number.isFinite(value) ? undefined : value;
+}
+
+/** Every figure this run measured, beside the earlier run's (a figure neither measured is left out). */
+export function compareResults(before: BenchResult, now: BenchResult): FigureComparison[] {
+  const rows: FigureComparison[] = [];
+  for (const f of FIGURES) {
+    const b = measured(f.value(before));
+    const n = measured(f.value(now));
+    if (n === undefined) continue;
+    rows.push({ figure: f.figure, unit: f.unit, better: f.better, before: b, now: n, ...(b !== undefined && b !== 0 ? { ratio: n / b } : {}) });
+  }
+  return rows;
+}
+
+function figureValue(value: number | undefined, unit: Figure['unit']): string {
+  if (value === undefined) return '–';
+  if (unit === 'ratio') return num(value, 2);
+  if (unit === 's') return `${num(value, 1)} s`;
+  return unit === 'ms' ? `${num(value)} ms` : num(value);
+}
+
+/**
+ * The comparison printed after a run: each figure, the earlier run's, and now / before, marked
+ * where it got better or worse by more than 10 %.
+ */
+export function formatComparison(beforeLabel: string, rows: readonly FigureComparison[]): string {
+  const lines = [`## Against ${beforeLabel}`, '', '| figure | before | now | now / before |', '|---|---:|---:|---:|'];
+  for (const row of rows) {
+    let mark = '';
+    if (row.ratio !== undefined && Math.abs(row.ratio - 1) > 0.1) {
+      mark = (row.ratio > 1) === (row.better === 'higher') ? ' better' : ' worse';
+    }
+    lines.push(`| ${row.figure} | ${figureValue(row.before, row.unit)} | ${figureValue(row.now, row.unit)} | ${row.ratio === undefined ? '–' : `${num(row.ratio, 2)}${mark}`} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The newest result file of a run of this mode among `names` (file names in bench/results): full
+ * runs compare with full runs, quick with quick; `--only` and AWS runs are never the baseline.
+ */
+export function newestResultFile(names: readonly string[], mode: 'quick' | 'full'): string | undefined {
+  const pattern = mode === 'full' ? /^\d{4}-\d{2}-\d{2}\.json$/ : /^\d{4}-\d{2}-\d{2}-quick\.json$/;
+  return names.map((name) => path.basename(name)).filter((name) => pattern.test(name)).sort().at(-1);
 }

@@ -3,6 +3,7 @@
  * from the code that measures or formats them, so that both import the types and not each other.
  */
 import type { AuditSummary } from '../lambdas/shared/audit-query';
+import type { BenchPart } from './args';
 import type { BundleSize, GeneratorRate } from './generator';
 
 /** End-to-end latency (window end → result at the auditor) over the windows of a steady period. */
@@ -92,6 +93,8 @@ export interface MachineInfo {
 export interface BenchResult {
   readonly schemaVersion: 1;
   readonly mode: 'quick' | 'full';
+  /** The parts of a `--only` run (the others were not measured). */
+  readonly only?: readonly BenchPart[];
   readonly date: string;
   readonly startedAt: string;
   readonly finishedAt: string;

@@ -55,9 +55,22 @@ export interface GenerateOptions {
    * windows. @default clock()
    */
   readonly anchorMs?: number;
-  /** Paced mode sends a window in slices of this length, each once the clock has passed it. @default 1000 */
+  /** Paced mode sends a window in slices of this length, each once the clock has passed it. @default PACED_SLICE_MS (KINESIS_PACED_SLICE_MS for `kinesis`) */
   readonly sliceMs?: number;
 }
+
+/**
+ * The paced generator's slice: each slice's clicks leave once the clock has passed the slice's end,
+ * so a click leaves at most this long after its timestamp. A window's results wait for the next
+ * window's clicks stamped past the 200 ms out-of-orderness; those leave at window end + 200 ms +
+ * one slice: 1 s slices put 1 s of the end-to-end latency here, 100 ms slices 0.1 s
+ * (docs/benchmarks.md, the latency budget), at 10 writes a second. Kinesis keeps 1 s slices: each
+ * PutRecords is a call of its own, and kinesis-mock (the local Kinesis) slows down under ten a
+ * second on a busy machine until the generator falls behind its windows.
+ */
+export const PACED_SLICE_MS = 100;
+/** The slice for a Kinesis stream (see {@link PACED_SLICE_MS}). */
+export const KINESIS_PACED_SLICE_MS = 1_000;
 
 export interface GeneratorRuntime {
   readonly ledger: Ledger;
@@ -86,7 +99,7 @@ export async function generate(options: GenerateOptions, runtime: GeneratorRunti
   const clock = runtime.clock ?? Date.now;
   const sleep = runtime.sleep ?? realSleep;
   const log = runtime.log ?? silentLog;
-  const sliceMs = options.sliceMs ?? 1_000;
+  const sliceMs = options.sliceMs ?? (options.stream === 'kinesis' ? KINESIS_PACED_SLICE_MS : PACED_SLICE_MS);
   const plan = planWindow(options.eventsPerWindow);
   const outcomes: { windowStart: string; outcome: WindowOutcome; events: number }[] = [];
   let eventsSent = 0;

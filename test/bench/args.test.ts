@@ -52,6 +52,19 @@ describe('parseBenchArgs', () => {
     expect(parseBenchArgs(['--target', 'local', '--quick'], OUT)).toMatchObject({ target: 'local', quick: true });
   });
 
+  it('runs only the parts given with --only, in the run\'s own order, the Kinesis variant only when named', () => {
+    expect(parseBenchArgs(['--only', 'throughput'], OUT)).toEqual({
+      target: 'local',
+      quick: false,
+      backlogEvents: FULL_DEFAULTS.backlogEvents,
+      latencySeconds: FULL_DEFAULTS.latencySeconds,
+      kinesis: false,
+      outDir: OUT,
+      only: ['throughput'],
+    });
+    expect(parseBenchArgs(['--only', 'throughput, latency,kinesis', '--quick'], OUT)).toMatchObject({ quick: true, kinesis: true, only: ['latency', 'throughput', 'kinesis'] });
+  });
+
   it('answers help for --help and -h', () => {
     expect(parseBenchArgs(['--help'], OUT)).toBe('help');
     expect(parseBenchArgs(['-h'], OUT)).toBe('help');
@@ -77,6 +90,10 @@ describe('parseBenchArgs', () => {
     [['--target', 'aws', '--minutes', '2'], /--minutes expects a whole number from 5 to 1440, got '2'/],
     [['--target', 'aws', '--minutes', '1441'], /--minutes expects a whole number from 5 to 1440/],
     [['--target', 'aws', '--app', ' '], /--app expects a value/],
+    [['--only', 'speed'], /--only takes parts from latency, recovery, operations, throughput, kinesis \(comma-separated\), got 'speed'/],
+    [['--only', ''], /--only takes parts/],
+    [['--only', 'latency', '--no-kinesis'], /--only picks the Kinesis variant itself/],
+    [['--target', 'aws', '--only', 'latency'], /--only applies only to the local target/],
   ])('rejects %j', (argv, message) => {
     expect(() => parseBenchArgs(argv, OUT)).toThrow(BenchUsageError);
     expect(() => parseBenchArgs(argv, OUT)).toThrow(message);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatJson, formatSummary, resultPaths } from '../../bench/report';
+import { compareResults, formatComparison, formatJson, formatSummary, newestResultFile, resultPaths } from '../../bench/report';
 import type { BenchResult } from '../../bench/types';
 import { backlogWindows, parseConsumerPerformance, rateFromWindows } from '../../bench/throughput';
 import { completeWindows } from '../../bench/pipeline';
@@ -66,6 +66,14 @@ describe('resultPaths', () => {
     });
   });
 
+  it('names a --only run by its parts, apart from full and quick runs', () => {
+    expect(resultPaths('/r', '2026-11-22', 'full', ['throughput'])).toEqual({
+      json: path.join('/r', '2026-11-22-only-throughput.json'),
+      markdown: path.join('/r', '2026-11-22-only-throughput.md'),
+    });
+    expect(resultPaths('/r', '2026-11-22', 'quick', ['latency', 'recovery']).json).toBe(path.join('/r', '2026-11-22-quick-only-latency-recovery.json'));
+  });
+
   it('rejects anything but a calendar date', () => {
     expect(() => resultPaths('/r', '22-11-2026', 'full')).toThrow(RangeError);
     expect(() => resultPaths('/r', '2026-13-45', 'full')).toThrow(RangeError);
@@ -114,6 +122,49 @@ describe('formatSummary', () => {
     expect(summary).toContain('| kinesis-mock, 100 events/page/window | – | – |');
     expect(summary).toContain('| stop (StopApplication → READY, with snapshot) | – |');
     expect(summary).toContain('## Errors\n\n- stop: application click-count did not reach READY within 300 s (it is STOPPING)');
+  });
+});
+
+describe('comparison with the newest committed run', () => {
+  it('takes the newest run of the same mode, never a --only or AWS run', () => {
+    const names = ['2026-11-23.json', '2026-11-23.md', '2026-11-25-quick.json', '2026-11-24.json', '2026-11-26-only-throughput.json', '2026-11-27-aws.json'];
+    expect(newestResultFile(names.map((n) => `bench/results/${n}`), 'full')).toBe('2026-11-24.json');
+    expect(newestResultFile(names, 'quick')).toBe('2026-11-25-quick.json');
+    expect(newestResultFile(['2026-11-23.md'], 'full')).toBeUndefined();
+  });
+
+  it('puts each figure measured now beside the earlier one with now / before', () => {
+    const before = result();
+    const now = result({
+      kafka: {
+        ...before.kafka,
+        latency: { ...(before.kafka.latency as NonNullable<typeof before.kafka.latency>), p99Ms: 730 },
+        throughput: { ...(before.kafka.throughput as NonNullable<typeof before.kafka.throughput>), ratio: 0.35, job: { ...(before.kafka.throughput as NonNullable<typeof before.kafka.throughput>).job, eventsPerSecond: 87_500 } },
+        recovery: undefined,
+        durations: { ...before.kafka.durations, scale1to3Seconds: 21.5 },
+      },
+    });
+    const rows = compareResults(before, now);
+
+    expect(rows.find((r) => r.figure === 'job / broker ratio')).toEqual({ figure: 'job / broker ratio', unit: 'ratio', better: 'higher', before: 0.1, now: 0.35, ratio: 3.4999999999999996 });
+    expect(rows.some((r) => r.figure.startsWith('TaskManager killed'))).toBe(false);
+    const table = formatComparison('bench/results/2026-11-22-quick.json', rows);
+    expect(table).toContain('## Against bench/results/2026-11-22-quick.json\n\n| figure | before | now | now / before |');
+    expect(table).toContain('| catch-up throughput of the job | 25,000 | 87,500 | 3.50 better |');
+    expect(table).toContain('| job / broker ratio | 0.10 | 0.35 | 3.50 better |');
+    expect(table).toContain('| latency p99, Kafka | 1,460 ms | 730 ms | 0.50 better |');
+    expect(table).toContain('| scale 1 → 3 | 20.0 s | 21.5 s | 1.08 |');
+    expect(table).toContain('| latency p50, Kafka | 812 ms | 812 ms | 1.00 |');
+  });
+
+  it('marks a figure that got worse, and shows a dash where the earlier run did not measure it', () => {
+    const before = result({ generator: {} });
+    const now = result({ kafka: { ...result().kafka, durations: { stopSeconds: 7 } } });
+    const table = formatComparison('x', compareResults(before, now));
+
+    expect(table).toContain('| stop with snapshot | 3.5 s | 7.0 s | 2.00 worse |');
+    expect(table).toContain('| generator burst into Kafka | – | 50,000 | – |');
+    expect(table).not.toContain('| snapshot |');
   });
 });
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseClickEvent } from '../../lambdas/shared/events';
-import { createGeneratorHandler, generate, planWindow, scheduledTime } from '../../lambdas/shared/generator';
+import { createGeneratorHandler, generate, KINESIS_PACED_SLICE_MS, PACED_SLICE_MS, planWindow, scheduledTime } from '../../lambdas/shared/generator';
 import { DynamoDbLedger, type Ledger } from '../../lambdas/shared/ledger';
 import { PAGES } from '../../lambdas/shared/pages';
 import type { StreamRecord, StreamWriter } from '../../lambdas/shared/stream-writer';
@@ -131,7 +131,7 @@ describe('generator', () => {
           // Paced: no event leaves before its timestamp, nor more than a slice after it.
           const late = writer.written.filter(({ record, atMs }) => {
             const ts = Date.parse(parseClickEvent(record.data).timestamp);
-            return atMs <= ts || atMs - ts > 1_000;
+            return atMs <= ts || atMs - ts > KINESIS_PACED_SLICE_MS;
           });
           expect(late).toEqual([]);
         },
@@ -139,6 +139,21 @@ describe('generator', () => {
       { numRuns: 25 },
     );
   }, 120_000);
+
+  it('paces Kafka in 100 ms slices and Kinesis in 1 s slices: no click leaves more than a slice after its timestamp', async () => {
+    for (const [stream, slice] of [['kafka', PACED_SLICE_MS], ['kinesis', KINESIS_PACED_SLICE_MS]] as const) {
+      const clock = new FakeClock(MINUTE + 1);
+      const writer = new RecordingWriter(clock.now);
+      await generate(
+        { eventsPerWindow: 200, windowsPerInvocation: 1, rateMode: 'paced', stream, invocationId: stream },
+        { ledger: new MemoryLedger(), writer, clock: clock.now, sleep: clock.sleep },
+      );
+      const delays = writer.written.map(({ record, atMs }) => atMs - Date.parse(parseClickEvent(record.data).timestamp));
+      expect(Math.min(...delays), stream).toBeGreaterThan(0);
+      expect(Math.max(...delays), stream).toBeLessThanOrEqual(slice);
+      expect(Math.max(...delays), stream).toBeGreaterThan(slice / 2);
+    }
+  });
 
   it('plans distinct, in-window offsets for every page', () => {
     fc.assert(

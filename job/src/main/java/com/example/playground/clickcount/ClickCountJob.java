@@ -4,6 +4,7 @@ import com.example.playground.clickcount.config.JobConfig;
 import com.example.playground.clickcount.connectors.kafka.KafkaConnectors;
 import com.example.playground.clickcount.connectors.kinesis.KinesisConnectors;
 import com.example.playground.clickcount.records.ClickEventStatistics;
+import com.example.playground.clickcount.records.InputLine;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -39,7 +40,7 @@ public final class ClickCountJob {
         env.execute(JOB_NAME);
     }
 
-    static Source<String, ?, ?> source(JobConfig config) {
+    static Source<InputLine, ?, ?> source(JobConfig config) {
         switch (config.streams()) {
             case KINESIS:
                 return KinesisConnectors.source(config.kinesis());

@@ -1,5 +1,7 @@
 package com.example.playground.clickcount;
 
+import com.example.playground.clickcount.records.InputLine;
+import com.example.playground.clickcount.records.InputLineSerializer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.playground.clickcount.testing.ClickScenario;
@@ -7,7 +9,6 @@ import com.example.playground.clickcount.testing.CommittedResultsSink;
 import java.time.Duration;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
@@ -42,8 +43,8 @@ class ClickCountFailureRecoveryITCase {
         env.setParallelism(2);
         env.enableCheckpointing(200);
         // records are released only as checkpoints complete, so checkpoints exist before the failure
-        DataGeneratorSource<String> source = new DataGeneratorSource<>(
-                scenario::recordAt, scenario.totalRecords(), RateLimiterStrategy.perCheckpoint(300), Types.STRING);
+        DataGeneratorSource<InputLine> source = new DataGeneratorSource<>(
+                scenario::lineAt, scenario.totalRecords(), RateLimiterStrategy.perCheckpoint(300), InputLineSerializer.TYPE_INFO);
         ClickCountPipeline.build(env, source, new CommittedResultsSink("recovery"),
                 new ClickCountPipeline.Options(true, false, true));
 

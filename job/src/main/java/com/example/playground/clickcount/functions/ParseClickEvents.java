@@ -1,7 +1,7 @@
 package com.example.playground.clickcount.functions;
 
 import com.example.playground.clickcount.records.ClickEvent;
-import com.example.playground.clickcount.records.ClickEventJson;
+import com.example.playground.clickcount.records.InputLine;
 import com.example.playground.clickcount.records.InputRecord;
 import com.example.playground.clickcount.records.InvalidReason;
 import com.example.playground.clickcount.records.Timestamps;
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * {@code unknownPage}, {@code invalidTimestamp}, {@code invalidControlRecord},
  * {@code futureTimestamp}), {@code controlRecords} and {@code controlRecordsIgnored}.
  */
-public class ParseClickEvents extends ProcessFunction<String, ClickEvent> {
+public class ParseClickEvents extends ProcessFunction<InputLine, ClickEvent> {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ParseClickEvents.class);
@@ -95,8 +95,10 @@ public class ParseClickEvents extends ProcessFunction<String, ClickEvent> {
     }
 
     @Override
-    public void processElement(String value, Context ctx, Collector<ClickEvent> out) {
-        InputRecord input = ClickEventJson.parse(value);
+    public void processElement(InputLine line, Context ctx, Collector<ClickEvent> out) {
+        // classified once, by the source's timestamp assigner (EventTimeGuard) or here
+        InputRecord input = line.record();
+        String value = line.text();
         if (input instanceof InputRecord.Click click) {
             Long timestamp = ctx.timestamp();
             if (timestamp != null && timestamp == EventTimeGuard.FUTURE_EVENT_TIME) {

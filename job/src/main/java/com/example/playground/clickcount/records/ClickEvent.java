@@ -1,13 +1,16 @@
 package com.example.playground.clickcount.records;
 
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * One click on one page at one instant (epoch milliseconds, UTC).
  *
- * <p>A Flink POJO (public no-arg constructor, getters and setters) so that its state is
- * serialized by Flink's POJO serializer and survives savepoints across job versions.
+ * <p>Serialized between tasks (the keyBy) by {@link ClickEventSerializer}, 9 bytes a click, rather
+ * than by Flink's POJO serializer; no state holds clicks (the window keeps a count), so the format
+ * is not part of the savepoint contract.
  */
+@TypeInfo(ClickEventSerializer.TypeInfoFactory.class)
 public class ClickEvent {
 
     private long timestamp;

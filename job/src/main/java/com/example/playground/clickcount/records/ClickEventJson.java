@@ -30,6 +30,10 @@ public final class ClickEventJson {
         if (text == null || text.isBlank()) {
             return new InputRecord.Invalid(InvalidReason.MALFORMED_JSON, "empty record");
         }
+        InputRecord canonical = parseCanonicalClick(text);
+        if (canonical != null) {
+            return canonical;
+        }
         JsonNode node;
         try {
             node = MAPPER.readTree(text);
@@ -45,6 +49,47 @@ public final class ClickEventJson {
         return parseClick(node);
     }
 
+    private static final String CLICK_PREFIX = "{\"timestamp\":\"";
+    private static final String CLICK_MIDDLE = "\",\"page\":\"";
+    private static final String CLICK_SUFFIX = "\"}";
+
+    /**
+     * The fast path of {@link #parse} for a click in exactly the form the generators write,
+     * {@code {"timestamp":"…","page":"…"}} with no whitespace, no escapes and no other field: such
+     * a line is a JSON object with these two string fields, so it is classified as the general
+     * path would classify it, without building a JSON tree (which took most of the source's time
+     * in a catch-up run; docs/benchmarks.md). Anything else returns {@code null} and goes the
+     * general way.
+     */
+    private static InputRecord parseCanonicalClick(String text) {
+        int length = text.length();
+        int timestampStart = CLICK_PREFIX.length();
+        if (!text.startsWith(CLICK_PREFIX) || !text.endsWith(CLICK_SUFFIX)) {
+            return null;
+        }
+        int timestampEnd = text.indexOf('"', timestampStart);
+        if (timestampEnd < 0 || !text.startsWith(CLICK_MIDDLE, timestampEnd)) {
+            return null;
+        }
+        int pageStart = timestampEnd + CLICK_MIDDLE.length();
+        int pageEnd = length - CLICK_SUFFIX.length();
+        if (pageEnd < pageStart || !plainString(text, timestampStart, timestampEnd) || !plainString(text, pageStart, pageEnd)) {
+            return null;
+        }
+        return parseClick(text.substring(pageStart, pageEnd), text.substring(timestampStart, timestampEnd));
+    }
+
+    /** Whether {@code text[from, to)} is the content of a JSON string as it stands: no quote, backslash or control character. */
+    private static boolean plainString(String text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\' || c < 0x20) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static InputRecord parseClick(JsonNode node) {
         JsonNode page = node.get("page");
         JsonNode timestamp = node.get("timestamp");
@@ -54,15 +99,18 @@ public final class ClickEventJson {
         if (timestamp == null || !timestamp.isTextual()) {
             return new InputRecord.Invalid(InvalidReason.MISSING_FIELD, "no string field 'timestamp'");
         }
-        if (!Pages.isKnown(page.textValue())) {
-            return new InputRecord.Invalid(InvalidReason.UNKNOWN_PAGE, "unknown page " + page.textValue());
+        return parseClick(page.textValue(), timestamp.textValue());
+    }
+
+    private static InputRecord parseClick(String page, String timestamp) {
+        if (!Pages.isKnown(page)) {
+            return new InputRecord.Invalid(InvalidReason.UNKNOWN_PAGE, "unknown page " + page);
         }
         try {
-            long millis = Timestamps.parse(timestamp.textValue());
-            return new InputRecord.Click(new ClickEvent(millis, page.textValue()));
+            long millis = Timestamps.parse(timestamp);
+            return new InputRecord.Click(new ClickEvent(millis, page));
         } catch (DateTimeParseException e) {
-            return new InputRecord.Invalid(
-                    InvalidReason.INVALID_TIMESTAMP, "unparsable timestamp " + timestamp.textValue());
+            return new InputRecord.Invalid(InvalidReason.INVALID_TIMESTAMP, "unparsable timestamp " + timestamp);
         }
     }
 

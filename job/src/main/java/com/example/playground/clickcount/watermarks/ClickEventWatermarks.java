@@ -1,5 +1,6 @@
 package com.example.playground.clickcount.watermarks;
 
+import com.example.playground.clickcount.records.InputLine;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
 import org.apache.flink.api.common.eventtime.TimestampAssigner;
@@ -19,14 +20,14 @@ import org.apache.flink.api.common.eventtime.WatermarksWithIdleness;
  * the other's clicks behind the watermark.
  *
  * <p>The event time of a line comes from the {@link EventTimeGuard}: the {@code timestamp} of the
- * click it holds (the line is parsed there with the same classification as the parser operator,
- * which parses it a second time to count and emit it). A line that is not a valid click (garbage,
+ * click it holds (the line is classified there, once: the parser operator, chained to the source,
+ * reads the same {@link InputLine}'s classification to count and emit it). A line that is not a valid click (garbage,
  * control records) gets {@link #NO_EVENT_TIME}, a click stamped more than the guard's skew ahead of
  * the clock gets {@link EventTimeGuard#FUTURE_EVENT_TIME}; both are invisible to the watermark
  * generator: they neither advance nor hold back the watermark, and they do not count as split
  * activity for idleness.
  */
-public final class ClickEventWatermarks implements WatermarkStrategy<String> {
+public final class ClickEventWatermarks implements WatermarkStrategy<InputLine> {
 
     private static final long serialVersionUID = 1L;
 
@@ -44,27 +45,27 @@ public final class ClickEventWatermarks implements WatermarkStrategy<String> {
     }
 
     @Override
-    public TimestampAssigner<String> createTimestampAssigner(TimestampAssignerSupplier.Context context) {
+    public TimestampAssigner<InputLine> createTimestampAssigner(TimestampAssignerSupplier.Context context) {
         return guard;
     }
 
     @Override
-    public WatermarkGenerator<String> createWatermarkGenerator(WatermarkGeneratorSupplier.Context context) {
+    public WatermarkGenerator<InputLine> createWatermarkGenerator(WatermarkGeneratorSupplier.Context context) {
         return new ClicksOnly(new WatermarksWithIdleness<>(
                 new BoundedOutOfOrdernessWatermarks<>(outOfOrderness), idleness, context.getInputActivityClock()));
     }
 
     /** Passes only records with an event time (no sentinel of {@link EventTimeGuard}) to the wrapped generator. */
-    static final class ClicksOnly implements WatermarkGenerator<String> {
+    static final class ClicksOnly implements WatermarkGenerator<InputLine> {
 
-        private final WatermarkGenerator<String> delegate;
+        private final WatermarkGenerator<InputLine> delegate;
 
-        ClicksOnly(WatermarkGenerator<String> delegate) {
+        ClicksOnly(WatermarkGenerator<InputLine> delegate) {
             this.delegate = delegate;
         }
 
         @Override
-        public void onEvent(String event, long eventTimestamp, WatermarkOutput output) {
+        public void onEvent(InputLine event, long eventTimestamp, WatermarkOutput output) {
             if (EventTimeGuard.isEventTime(eventTimestamp)) {
                 delegate.onEvent(event, eventTimestamp, output);
             }

@@ -2,6 +2,7 @@ package com.example.playground.clickcount.watermarks;
 
 import com.example.playground.clickcount.functions.ParseClickEvents.SerializableClock;
 import com.example.playground.clickcount.records.ClickEventJson;
+import com.example.playground.clickcount.records.InputLine;
 import com.example.playground.clickcount.records.InputRecord;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
@@ -30,7 +31,7 @@ import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
  * Both sentinels lie below every timestamp a click can carry ({@link ClickEventJson} accepts years
  * 0000 to 9999 only).
  */
-public final class EventTimeGuard implements SerializableTimestampAssigner<String> {
+public final class EventTimeGuard implements SerializableTimestampAssigner<InputLine> {
 
     private static final long serialVersionUID = 1L;
 
@@ -76,7 +77,12 @@ public final class EventTimeGuard implements SerializableTimestampAssigner<Strin
 
     /** The click's timestamp, {@link #FUTURE_EVENT_TIME} if it is too far ahead, or {@link #NO_EVENT_TIME}. */
     public long eventTime(String line) {
-        if (!(ClickEventJson.parse(line) instanceof InputRecord.Click click)) {
+        return eventTime(new InputLine(line));
+    }
+
+    /** As {@link #eventTime(String)}, on the line's classification (parsed here once, then kept for the parser). */
+    public long eventTime(InputLine line) {
+        if (!(line.record() instanceof InputRecord.Click click)) {
             return NO_EVENT_TIME;
         }
         long timestamp = click.event().getTimestamp();
@@ -84,7 +90,7 @@ public final class EventTimeGuard implements SerializableTimestampAssigner<Strin
     }
 
     @Override
-    public long extractTimestamp(String line, long recordTimestamp) {
+    public long extractTimestamp(InputLine line, long recordTimestamp) {
         return eventTime(line);
     }
 

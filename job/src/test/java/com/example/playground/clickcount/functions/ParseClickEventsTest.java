@@ -1,5 +1,6 @@
 package com.example.playground.clickcount.functions;
 
+import com.example.playground.clickcount.records.InputLine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,6 +19,11 @@ class ParseClickEventsTest {
     /** Shared with the (serializable) clock lambda; tests run sequentially in this class. */
     private static final AtomicLong NOW = new AtomicLong();
 
+    private static void process(OneInputStreamOperatorTestHarness<InputLine, ClickEvent> harness, String line, long timestamp)
+            throws Exception {
+        harness.processElement(new InputLine(line), timestamp);
+    }
+
     private static ParseClickEvents parser(boolean faultInjection) {
         NOW.set(OPENED);
         return new ParseClickEvents(faultInjection, NOW::get);
@@ -26,16 +32,16 @@ class ParseClickEventsTest {
     @Test
     void emitsValidClicksAndCountsAndDropsBadInput() throws Exception {
         ParseClickEvents fn = parser(true);
-        try (OneInputStreamOperatorTestHarness<String, ClickEvent> harness =
+        try (OneInputStreamOperatorTestHarness<InputLine, ClickEvent> harness =
                 ProcessFunctionTestHarnesses.forProcessFunction(fn)) {
             ClickEvent click = new ClickEvent(OPENED + 15, "/help");
-            harness.processElement(ClickEventJson.toJson(click), 0);
-            harness.processElement("{oops", 0);
-            harness.processElement("", 0);
-            harness.processElement("{\"timestamp\":\"2026-11-22T21:30:00.015Z\",\"page\":\"/nope\"}", 0);
-            harness.processElement("{\"timestamp\":\"soon\",\"page\":\"/help\"}", 0);
-            harness.processElement("{\"page\":\"/help\"}", 0);
-            harness.processElement("{\"control\":\"reboot\"}", 0);
+            process(harness, ClickEventJson.toJson(click), 0);
+            process(harness, "{oops", 0);
+            process(harness, "", 0);
+            process(harness, "{\"timestamp\":\"2026-11-22T21:30:00.015Z\",\"page\":\"/nope\"}", 0);
+            process(harness, "{\"timestamp\":\"soon\",\"page\":\"/help\"}", 0);
+            process(harness, "{\"page\":\"/help\"}", 0);
+            process(harness, "{\"control\":\"reboot\"}", 0);
 
             assertThat(harness.extractOutputValues()).containsExactly(click);
             assertThat(fn.counterValue("validClicks")).isEqualTo(1);
@@ -52,14 +58,14 @@ class ParseClickEventsTest {
     @Test
     void clickCarryingTheFutureSentinelIsCountedAsFutureTimestampAndDropped() throws Exception {
         ParseClickEvents fn = parser(true);
-        try (OneInputStreamOperatorTestHarness<String, ClickEvent> harness =
+        try (OneInputStreamOperatorTestHarness<InputLine, ClickEvent> harness =
                 ProcessFunctionTestHarnesses.forProcessFunction(fn)) {
             ClickEvent dayAhead = new ClickEvent(OPENED + 86_400_000, "/help");
             ClickEvent valid = new ClickEvent(OPENED + 15, "/help");
-            harness.processElement(ClickEventJson.toJson(dayAhead), EventTimeGuard.FUTURE_EVENT_TIME);
-            harness.processElement(ClickEventJson.toJson(valid), valid.getTimestamp());
+            process(harness, ClickEventJson.toJson(dayAhead), EventTimeGuard.FUTURE_EVENT_TIME);
+            process(harness, ClickEventJson.toJson(valid), valid.getTimestamp());
             // the sentinel on a line that is no click does not make it a future click
-            harness.processElement("{oops", EventTimeGuard.FUTURE_EVENT_TIME);
+            process(harness, "{oops", EventTimeGuard.FUTURE_EVENT_TIME);
 
             assertThat(harness.extractOutputValues()).containsExactly(valid);
             assertThat(fn.counterValue("futureTimestamp")).isEqualTo(1);
@@ -72,11 +78,11 @@ class ParseClickEventsTest {
     @Test
     void clickWithoutRecordTimestampIsStillAValidClick() throws Exception {
         ParseClickEvents fn = parser(true);
-        try (OneInputStreamOperatorTestHarness<String, ClickEvent> harness =
+        try (OneInputStreamOperatorTestHarness<InputLine, ClickEvent> harness =
                 ProcessFunctionTestHarnesses.forProcessFunction(fn)) {
             ClickEvent click = new ClickEvent(OPENED + 15, "/shop");
             harness.processElement(new org.apache.flink.streaming.runtime.streamrecord.StreamRecord<>(
-                    ClickEventJson.toJson(click)));
+                    new InputLine(ClickEventJson.toJson(click))));
 
             assertThat(harness.extractOutputValues()).containsExactly(click);
             assertThat(fn.counterValue("futureTimestamp")).isZero();
@@ -86,12 +92,12 @@ class ParseClickEventsTest {
     @Test
     void controlRecordIssuedWhileRunningFailsTheJobWithAClearMessage() throws Exception {
         ParseClickEvents fn = parser(true);
-        try (OneInputStreamOperatorTestHarness<String, ClickEvent> harness =
+        try (OneInputStreamOperatorTestHarness<InputLine, ClickEvent> harness =
                 ProcessFunctionTestHarnesses.forProcessFunction(fn)) {
             NOW.set(OPENED + 2_000);
             String control = ClickEventJson.controlFail("id-1", OPENED + 1_000);
 
-            assertThatThrownBy(() -> harness.processElement(control, 0))
+            assertThatThrownBy(() -> process(harness, control, 0))
                     .isInstanceOf(InjectedFailureException.class)
                     .hasMessageContaining("id=id-1")
                     .hasMessageContaining("restarts the job");
@@ -103,9 +109,9 @@ class ParseClickEventsTest {
     void replayOfTheControlRecordAfterRestartIsIgnoredAndNeverCounted() throws Exception {
         String control = ClickEventJson.controlFail("id-1", OPENED - 1_000);
         ParseClickEvents fn = parser(true);
-        try (OneInputStreamOperatorTestHarness<String, ClickEvent> harness =
+        try (OneInputStreamOperatorTestHarness<InputLine, ClickEvent> harness =
                 ProcessFunctionTestHarnesses.forProcessFunction(fn)) {
-            harness.processElement(control, 0);
+            process(harness, control, 0);
 
             assertThat(harness.extractOutputValues()).isEmpty();
             assertThat(fn.counterValue("controlRecords")).isEqualTo(1);
@@ -117,10 +123,10 @@ class ParseClickEventsTest {
     @Test
     void controlRecordsAreDroppedWhenFaultInjectionIsOff() throws Exception {
         ParseClickEvents fn = parser(false);
-        try (OneInputStreamOperatorTestHarness<String, ClickEvent> harness =
+        try (OneInputStreamOperatorTestHarness<InputLine, ClickEvent> harness =
                 ProcessFunctionTestHarnesses.forProcessFunction(fn)) {
             NOW.set(OPENED + 2_000);
-            harness.processElement(ClickEventJson.controlFail("id-2", OPENED + 1_000), 0);
+            process(harness, ClickEventJson.controlFail("id-2", OPENED + 1_000), 0);
 
             assertThat(harness.extractOutputValues()).isEmpty();
             assertThat(fn.counterValue("controlRecordsIgnored")).isEqualTo(1);

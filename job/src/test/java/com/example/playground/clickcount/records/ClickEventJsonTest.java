@@ -98,10 +98,52 @@ class ClickEventJsonTest {
     }
 
     @Test
-    void lenientStringSchemaNeverFails() throws Exception {
-        LenientStringSchema schema = new LenientStringSchema();
-        assertThat(schema.deserialize(null)).isEmpty();
-        assertThat(schema.deserialize(new byte[] {(byte) 0xff, (byte) 0xfe})).isNotNull();
+    void inputLineSchemaNeverFails() throws Exception {
+        InputLineSchema schema = new InputLineSchema();
+        assertThat(schema.deserialize(null).text()).isEmpty();
+        assertThat(schema.deserialize(new byte[] {(byte) 0xff, (byte) 0xfe}).record()).isInstanceOf(InputRecord.Invalid.class);
+        assertThat(schema.getProducedType()).isEqualTo(InputLineSerializer.TYPE_INFO);
+    }
+
+    /** The classification by a JSON tree alone, as {@link ClickEventJson#parse} did before its fast path. */
+    private static InputRecord byTree(String text) {
+        return ClickEventJson.parse(" " + text);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"timestamp\":\"2026-11-22T21:30:00.015Z\",\"page\":\"/help\"}",
+        "{\"timestamp\":\"2026-11-22T21:30:00.015Z\",\"page\":\"/checkout\"}",
+        "{\"timestamp\":\"2026-11-22T21:30:00.015Z\",\"page\":\"\"}",
+        "{\"timestamp\":\"soon\",\"page\":\"/help\"}",
+        "{\"timestamp\":\"\",\"page\":\"/help\"}",
+        "{\"timestamp\":\"2026-02-30T21:30:00.015Z\",\"page\":\"/help\"}",
+        "{\"timestamp\":\"2026-11-22T22:30:00.015+01:00\",\"page\":\"/news\"}",
+        "{\"timestamp\":\"2026-11-22T21:30:00.015Z\",\"page\":\"/he\\\"lp\"}",
+        "{\"timestamp\":\"2026-11-22T21:30:00.015Z\",\"page\":\"\\/help\"}",
+        "{\"timestamp\":\"2026-11-22T21:30:00.015Z\",\"page\":\"/help\",\"page\":\"/shop\"}",
+        "{\"timestamp\":\"2026-11-22T21:30:00.015Z\",\"page\":\"/help\"}}",
+        "{\"timestamp\":\"2026-11-22T21:30:00.015Z\",\"page\":\"/help\"} trailing",
+        "{\"timestamp\":\"2026-11-22T21:30:00.015Z\",\"page\":\"/he\tlp\"}",
+        "{\"timestamp\":\"}",
+        "{\"timestamp\":\"x\"}",
+        "{\"timestamp\":\"2026-11-22T21:30:00.015Z\",\"page\":\"/help\",\"x\":1}",
+        "{\"page\":\"/help\",\"timestamp\":\"2026-11-22T21:30:00.015Z\"}"})
+    void classifiesAGeneratorLineAsTheJsonTreeDoes(String text) {
+        // a leading space keeps a line off the fast path: the JSON tree decides alone
+        assertThat(ClickEventJson.parse(text)).as(text).isEqualTo(byTree(text));
+    }
+
+    @Test
+    void classifiesGeneratedClicksOfEveryPageAndInstantAsTheJsonTreeDoes() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (int i = 0; i < 5_000; i++) {
+            String page = i % 7 == 6 ? "/other" + i : Pages.ALL.get(i % 6);
+            String text = ClickEventJson.toJson(new ClickEvent(random.nextLong(-62_167_219_200_000L, 253_402_300_799_999L), page));
+            InputRecord fast = ClickEventJson.parse(text);
+            assertThat(fast).as(text).isEqualTo(byTree(text));
+            assertThat(fast).isInstanceOf(page.startsWith("/other") ? InputRecord.Invalid.class : InputRecord.Click.class);
+        }
     }
 
     private static InvalidReason reasonOf(String text) {

@@ -4,6 +4,8 @@ import com.example.playground.clickcount.ClickCountPipeline;
 import com.example.playground.clickcount.records.ClickEvent;
 import com.example.playground.clickcount.records.ClickEventJson;
 import com.example.playground.clickcount.records.ClickEventStatistics;
+import com.example.playground.clickcount.records.InputLine;
+import com.example.playground.clickcount.records.InputLineSerializer;
 import com.example.playground.clickcount.records.Pages;
 import com.example.playground.clickcount.records.Timestamps;
 import java.io.Serializable;
@@ -11,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
@@ -104,6 +105,11 @@ public final class ClickScenario implements Serializable {
         return ClickEventJson.toJson(new ClickEvent(timestamp, page));
     }
 
+    /** {@link #recordAt} as the line a source hands on. */
+    public InputLine lineAt(long index) {
+        return new InputLine(recordAt(index));
+    }
+
     /** Whether the control record has been read (generated) at least once. */
     public boolean controlRecordIssued() {
         return ISSUED_AT.containsKey(id);
@@ -121,12 +127,12 @@ public final class ClickScenario implements Serializable {
     }
 
     /** A checkpointed, bounded FLIP-27 source of this scenario, optionally rate-limited. */
-    public DataGeneratorSource<String> source(double recordsPerSecond) {
+    public DataGeneratorSource<InputLine> source(double recordsPerSecond) {
         ClickScenario scenario = this;
-        GeneratorFunction<Long, String> generator = scenario::recordAt;
+        GeneratorFunction<Long, InputLine> generator = scenario::lineAt;
         RateLimiterStrategy<?> rate = recordsPerSecond > 0
                 ? RateLimiterStrategy.perSecond(recordsPerSecond)
                 : RateLimiterStrategy.noOp();
-        return new DataGeneratorSource<>(generator, totalRecords(), rate, Types.STRING);
+        return new DataGeneratorSource<>(generator, totalRecords(), rate, InputLineSerializer.TYPE_INFO);
     }
 }

@@ -1,5 +1,6 @@
 package com.example.playground.clickcount.testing;
 
+import com.example.playground.clickcount.records.InputLine;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -42,7 +43,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * are not shipped with the job graph.
  */
 public final class ScriptedSplitsSource
-        implements Source<String, ScriptedSplitsSource.ScriptSplit, ScriptedSplitsSource.Pending> {
+        implements Source<InputLine, ScriptedSplitsSource.ScriptSplit, ScriptedSplitsSource.Pending> {
 
     private static final long serialVersionUID = 1L;
     private static final int BATCH = 1_000;
@@ -87,7 +88,7 @@ public final class ScriptedSplitsSource
     }
 
     @Override
-    public SourceReader<String, ScriptSplit> createReader(SourceReaderContext readerContext) {
+    public SourceReader<InputLine, ScriptSplit> createReader(SourceReaderContext readerContext) {
         String scripts = name;
         return new Reader(() -> new ScriptReader(scripts), new Configuration(), readerContext);
     }
@@ -141,12 +142,12 @@ public final class ScriptedSplitsSource
         }
     }
 
-    static final class Reader extends SingleThreadMultiplexSourceReaderBase<Step, String, ScriptSplit, SplitState> {
+    static final class Reader extends SingleThreadMultiplexSourceReaderBase<Step, InputLine, ScriptSplit, SplitState> {
 
         Reader(java.util.function.Supplier<SplitReader<Step, ScriptSplit>> splitReader, Configuration config,
                 SourceReaderContext context) {
-            super(splitReader, (Step step, SourceOutput<String> output, SplitState state) -> {
-                output.collect(step.line());
+            super(splitReader, (Step step, SourceOutput<InputLine> output, SplitState state) -> {
+                output.collect(new InputLine(step.line()));
                 state.next = step.index() + 1;
             }, config, context);
         }

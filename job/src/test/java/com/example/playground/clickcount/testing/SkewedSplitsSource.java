@@ -1,5 +1,6 @@
 package com.example.playground.clickcount.testing;
 
+import com.example.playground.clickcount.records.InputLine;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -40,7 +41,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * delivers its first record: a watermark generated per reader instead of per split jumps past the
  * lagging split, whose clicks are then late.
  */
-public final class SkewedSplitsSource implements Source<String, SkewedSplitsSource.LaneSplit, SkewedSplitsSource.Pending> {
+public final class SkewedSplitsSource implements Source<InputLine, SkewedSplitsSource.LaneSplit, SkewedSplitsSource.Pending> {
 
     private static final long serialVersionUID = 1L;
     private static final int BATCH = 10_000;
@@ -59,7 +60,7 @@ public final class SkewedSplitsSource implements Source<String, SkewedSplitsSour
     }
 
     @Override
-    public SourceReader<String, LaneSplit> createReader(SourceReaderContext readerContext) {
+    public SourceReader<InputLine, LaneSplit> createReader(SourceReaderContext readerContext) {
         ClickScenario s = scenario;
         long lag = lagMillis;
         return new Reader(() -> new LaneReader(s, lag), new Configuration(), readerContext);
@@ -119,12 +120,12 @@ public final class SkewedSplitsSource implements Source<String, SkewedSplitsSour
         }
     }
 
-    static final class Reader extends SingleThreadMultiplexSourceReaderBase<String, String, LaneSplit, LaneState> {
+    static final class Reader extends SingleThreadMultiplexSourceReaderBase<String, InputLine, LaneSplit, LaneState> {
 
         Reader(java.util.function.Supplier<SplitReader<String, LaneSplit>> splitReader, Configuration config,
                 SourceReaderContext context) {
-            super(splitReader, (String record, SourceOutput<String> output, LaneState state) -> {
-                output.collect(record);
+            super(splitReader, (String record, SourceOutput<InputLine> output, LaneState state) -> {
+                output.collect(new InputLine(record));
                 state.next++;
             }, config, context);
         }

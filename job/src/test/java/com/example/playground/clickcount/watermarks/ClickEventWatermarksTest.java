@@ -1,5 +1,6 @@
 package com.example.playground.clickcount.watermarks;
 
+import com.example.playground.clickcount.records.InputLine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.playground.clickcount.records.ClickEvent;
@@ -26,37 +27,37 @@ class ClickEventWatermarksTest {
 
     @Test
     void eventTimeIsTheClickTimestampAndNothingForOtherLines() {
-        TimestampAssigner<String> assigner = WATERMARKS.createTimestampAssigner(null);
+        TimestampAssigner<InputLine> assigner = WATERMARKS.createTimestampAssigner(null);
 
-        assertThat(assigner.extractTimestamp(ClickEventJson.toJson(new ClickEvent(T, "/help")), 0)).isEqualTo(T);
-        assertThat(assigner.extractTimestamp("{not json", 0)).isEqualTo(ClickEventWatermarks.NO_EVENT_TIME);
-        assertThat(assigner.extractTimestamp("{\"timestamp\":\"2026-11-22T21:30:00.000Z\",\"page\":\"/checkout\"}", 0))
+        assertThat(assigner.extractTimestamp(new InputLine(ClickEventJson.toJson(new ClickEvent(T, "/help"))), 0)).isEqualTo(T);
+        assertThat(assigner.extractTimestamp(new InputLine("{not json"), 0)).isEqualTo(ClickEventWatermarks.NO_EVENT_TIME);
+        assertThat(assigner.extractTimestamp(new InputLine("{\"timestamp\":\"2026-11-22T21:30:00.000Z\",\"page\":\"/checkout\"}"), 0))
                 .isEqualTo(ClickEventWatermarks.NO_EVENT_TIME);
-        assertThat(assigner.extractTimestamp(ClickEventJson.controlFail("id", T + 60_000), 0))
+        assertThat(assigner.extractTimestamp(new InputLine(ClickEventJson.controlFail("id", T + 60_000)), 0))
                 .isEqualTo(ClickEventWatermarks.NO_EVENT_TIME);
     }
 
     @Test
     void clickMoreThanTheSkewAheadOfTheClockGetsTheFutureSentinel() {
-        TimestampAssigner<String> assigner = WATERMARKS.createTimestampAssigner(null);
+        TimestampAssigner<InputLine> assigner = WATERMARKS.createTimestampAssigner(null);
 
-        assertThat(assigner.extractTimestamp(ClickEventJson.toJson(new ClickEvent(T + 70_000, "/help")), 0))
+        assertThat(assigner.extractTimestamp(new InputLine(ClickEventJson.toJson(new ClickEvent(T + 70_000, "/help"))), 0))
                 .isEqualTo(T + 70_000);
-        assertThat(assigner.extractTimestamp(ClickEventJson.toJson(new ClickEvent(T + 70_001, "/help")), 0))
+        assertThat(assigner.extractTimestamp(new InputLine(ClickEventJson.toJson(new ClickEvent(T + 70_001, "/help"))), 0))
                 .isEqualTo(EventTimeGuard.FUTURE_EVENT_TIME);
     }
 
     @Test
     void linesWithoutEventTimeNeitherAdvanceNorRegressTheWatermark() {
         List<Long> emitted = new ArrayList<>();
-        WatermarkGenerator<String> generator = new ClickEventWatermarks.ClicksOnly(
+        WatermarkGenerator<InputLine> generator = new ClickEventWatermarks.ClicksOnly(
                 new org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks<>(Duration.ofMillis(200)));
 
-        generator.onEvent("click", T, recording(emitted));
+        generator.onEvent(new InputLine("click"), T, recording(emitted));
         generator.onPeriodicEmit(recording(emitted));
-        generator.onEvent("garbage", ClickEventWatermarks.NO_EVENT_TIME, recording(emitted));
+        generator.onEvent(new InputLine("garbage"), ClickEventWatermarks.NO_EVENT_TIME, recording(emitted));
         generator.onPeriodicEmit(recording(emitted));
-        generator.onEvent("a click a day ahead", EventTimeGuard.FUTURE_EVENT_TIME, recording(emitted));
+        generator.onEvent(new InputLine("a click a day ahead"), EventTimeGuard.FUTURE_EVENT_TIME, recording(emitted));
         generator.onPeriodicEmit(recording(emitted));
 
         assertThat(emitted).containsExactly(T - 201, T - 201, T - 201);
@@ -65,7 +66,7 @@ class ClickEventWatermarksTest {
     @Test
     void farFutureClicksAreNoActivityForIdleness() {
         ManualClock activity = new ManualClock(Duration.ofSeconds(1).toNanos());
-        WatermarkGenerator<String> generator = new ClickEventWatermarks.ClicksOnly(new WatermarksWithIdleness<>(
+        WatermarkGenerator<InputLine> generator = new ClickEventWatermarks.ClicksOnly(new WatermarksWithIdleness<>(
                 new org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks<>(Duration.ofMillis(200)),
                 Duration.ofSeconds(5), activity));
         List<Long> emitted = new ArrayList<>();
@@ -86,12 +87,12 @@ class ClickEventWatermarksTest {
                 idle[0] = false;
             }
         };
-        generator.onEvent("click", T, output);
+        generator.onEvent(new InputLine("click"), T, output);
         generator.onPeriodicEmit(output);
 
         for (int second = 1; second <= 8; second++) {
             activity.advanceTime(Duration.ofSeconds(1));
-            generator.onEvent("a click a day ahead", EventTimeGuard.FUTURE_EVENT_TIME, output);
+            generator.onEvent(new InputLine("a click a day ahead"), EventTimeGuard.FUTURE_EVENT_TIME, output);
             generator.onPeriodicEmit(output);
         }
 

@@ -3,7 +3,8 @@ package com.example.playground.clickcount.connectors.kafka;
 import com.example.playground.clickcount.config.KafkaConfig;
 import com.example.playground.clickcount.records.ClickEventStatistics;
 import com.example.playground.clickcount.records.ClickEventStatisticsSerializationSchema;
-import com.example.playground.clickcount.records.LenientStringSchema;
+import com.example.playground.clickcount.records.InputLine;
+import com.example.playground.clickcount.records.InputLineSchema;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.apache.flink.api.common.serialization.SerializationSchema;
@@ -22,13 +23,13 @@ public final class KafkaConnectors {
 
     private KafkaConnectors() {}
 
-    public static KafkaSource<String> source(KafkaConfig config) {
-        return KafkaSource.<String>builder()
+    public static KafkaSource<InputLine> source(KafkaConfig config) {
+        return KafkaSource.<InputLine>builder()
                 .setBootstrapServers(config.bootstrapServers())
                 .setTopics(config.inputTopic())
                 .setGroupId(config.groupId())
                 .setStartingOffsets(startingOffsets(config.startingOffsets()))
-                .setValueOnlyDeserializer(new LenientStringSchema())
+                .setValueOnlyDeserializer(new InputLineSchema())
                 .setProperties(clientProperties(config))
                 // offsets are committed on checkpoints for monitoring; Flink's state is the truth
                 .setProperty("commit.offsets.on.checkpoint", "true")

@@ -1,6 +1,7 @@
 package com.example.playground.clickcount.connectors.kinesis;
 
 import com.example.playground.clickcount.config.KinesisConfig;
+import com.example.playground.clickcount.records.InputLine;
 import java.util.List;
 import java.util.Set;
 import org.apache.flink.api.connector.source.Boundedness;
@@ -24,7 +25,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * <p>Limitation: after a reshard, parent and child shards may be read concurrently (no
  * parent-before-child ordering).
  */
-public final class KinesisShardSource implements Source<String, KinesisShardSplit, KinesisEnumeratorState> {
+public final class KinesisShardSource implements Source<InputLine, KinesisShardSplit, KinesisEnumeratorState> {
 
     private static final long serialVersionUID = 1L;
 
@@ -40,7 +41,7 @@ public final class KinesisShardSource implements Source<String, KinesisShardSpli
     }
 
     @Override
-    public SourceReader<String, KinesisShardSplit> createReader(SourceReaderContext readerContext) {
+    public SourceReader<InputLine, KinesisShardSplit> createReader(SourceReaderContext readerContext) {
         KinesisConfig cfg = config;
         return new KinesisSourceReader(
                 () -> new KinesisShardSplitReader(cfg, KinesisClientFactory.create(cfg), readerContext.metricGroup()),

@@ -1,5 +1,6 @@
 package com.example.playground.clickcount.connectors.kinesis;
 
+import com.example.playground.clickcount.records.InputLine;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.flink.api.connector.source.SourceReaderContext;
@@ -9,13 +10,13 @@ import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSource
 import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
 import software.amazon.awssdk.services.kinesis.model.Record;
 
-/** Reads the assigned shards in one fetcher thread and emits record payloads as strings. */
+/** Reads the assigned shards in one fetcher thread and emits record payloads as input lines. */
 final class KinesisSourceReader
-        extends SingleThreadMultiplexSourceReaderBase<Record, String, KinesisShardSplit, KinesisShardSplitState> {
+        extends SingleThreadMultiplexSourceReaderBase<Record, InputLine, KinesisShardSplit, KinesisShardSplitState> {
 
     KinesisSourceReader(
             Supplier<SplitReader<Record, KinesisShardSplit>> splitReaderSupplier,
-            RecordEmitter<Record, String, KinesisShardSplitState> emitter,
+            RecordEmitter<Record, InputLine, KinesisShardSplitState> emitter,
             Configuration config,
             SourceReaderContext context) {
         super(splitReaderSupplier, emitter, config, context);
