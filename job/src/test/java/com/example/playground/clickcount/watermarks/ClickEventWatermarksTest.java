@@ -12,9 +12,13 @@ import java.util.List;
 import org.apache.flink.api.common.eventtime.TimestampAssigner;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarksWithIdleness;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.util.clock.ManualClock;
+import org.apache.flink.util.clock.RelativeClock;
 import org.junit.jupiter.api.Test;
 
 class ClickEventWatermarksTest {
@@ -98,6 +102,58 @@ class ClickEventWatermarksTest {
 
         assertThat(idle[0]).as("a split that delivers only far-future clicks goes idle").isTrue();
         assertThat(emitted).containsOnly(T - 201);
+    }
+
+    /**
+     * The job's own strategy: a split that has delivered and then stays silent for 30 s — a consumer
+     * catching up on one partition while the other waits its turn; the local stack measured 7.3 s on
+     * a loaded machine after a TaskManager kill — is not taken for idle, so the watermark waits for
+     * it instead of following the other split alone (which made its clicks late: windows counted
+     * about half with the former 5 s). A split silent for longer than the pipeline's idleness is idle.
+     */
+    @Test
+    void theJobsIdlenessOutlastsACatchUpStallAndStillEndsInIdle() {
+        ManualClock activity = new ManualClock(Duration.ofSeconds(1).toNanos());
+        WatermarkGenerator<InputLine> generator = new ClickEventWatermarks(com.example.playground.clickcount.ClickCountPipeline.OUT_OF_ORDERNESS,
+                        com.example.playground.clickcount.ClickCountPipeline.IDLENESS, new EventTimeGuard(Duration.ofSeconds(60), () -> T + 10_000))
+                .createWatermarkGenerator(new WatermarkGeneratorSupplier.Context() {
+                    @Override
+                    public MetricGroup getMetricGroup() {
+                        return new UnregisteredMetricsGroup();
+                    }
+
+                    @Override
+                    public RelativeClock getInputActivityClock() {
+                        return activity;
+                    }
+                });
+        boolean[] idle = {false};
+        WatermarkOutput output = new WatermarkOutput() {
+            @Override
+            public void emitWatermark(Watermark watermark) {}
+
+            @Override
+            public void markIdle() {
+                idle[0] = true;
+            }
+
+            @Override
+            public void markActive() {
+                idle[0] = false;
+            }
+        };
+        generator.onEvent(new InputLine("click"), T, output);
+        long stalledMs = 0;
+        for (; stalledMs < 30_000; stalledMs += 50) {
+            activity.advanceTime(Duration.ofMillis(50));
+            generator.onPeriodicEmit(output);
+            assertThat(idle[0]).as("idle after a stall of %d ms", stalledMs + 50).isFalse();
+        }
+        for (; stalledMs <= com.example.playground.clickcount.ClickCountPipeline.IDLENESS.toMillis() + 1_000; stalledMs += 50) {
+            activity.advanceTime(Duration.ofMillis(50));
+            generator.onPeriodicEmit(output);
+        }
+        assertThat(idle[0]).as("a split silent for longer than the idleness is idle").isTrue();
     }
 
     private static WatermarkOutput recording(List<Long> emitted) {
