@@ -32,6 +32,12 @@ export interface StackOptions {
   readonly parallelismPerKpu: number;
   readonly eventsPerWindow: number;
   readonly checkpointIntervalMs: number;
+  /** The application's CheckpointingEnabled (`up --no-checkpointing`: false). @default true */
+  readonly checkpointing?: boolean;
+  /** `ClickCountJob.event-time` (`up --processing-time`: false). @default true */
+  readonly eventTime?: boolean;
+  /** `ClickCountJob.backpressure` (`up --backpressure`: true). @default false */
+  readonly backpressure?: boolean;
   readonly ports: StackPorts;
 }
 
