@@ -35,6 +35,12 @@ export interface StackOptions {
   readonly parallelismPerKpu: number;
   readonly eventsPerWindow: number;
   readonly checkpointIntervalMs: number;
+  /** The application's CheckpointingEnabled (`up --no-checkpointing`: false). @default true */
+  readonly checkpointing?: boolean;
+  /** `ClickCountJob.event-time` (`up --processing-time`: false). @default true */
+  readonly eventTime?: boolean;
+  /** `ClickCountJob.backpressure` (`up --backpressure`: true). @default false */
+  readonly backpressure?: boolean;
   readonly ports: StackPorts;
   /** The web view on `ports.view`; absent: no view (`up --no-view`). `actions`: the play buttons (`--view-actions`). */
   readonly view?: { readonly actions: boolean };

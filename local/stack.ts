@@ -7,7 +7,7 @@ import {
   KinesisAnalyticsV2Client,
   StartApplicationCommand,
 } from '@aws-sdk/client-kinesis-analytics-v2';
-import { jobPropertyGroups, propertyGroupList, type JobStreams } from '../infra/lib/job-properties';
+import { DEFAULT_JOB_VARIANT, jobPropertyGroups, propertyGroupList, type JobStreams } from '../infra/lib/job-properties';
 import {
   AUDITOR_DEFAULTS,
   auditorEnvironment,
@@ -375,10 +375,14 @@ function localJobStreams(options: Pick<StackOptions, 'streams'>, streams: Stream
 
 /** The application's property groups: what the job reads (job/README.md documents every key). */
 export function localPropertyGroups(
-  options: Pick<StackOptions, 'streams'>,
+  options: Pick<StackOptions, 'streams' | 'eventTime' | 'backpressure'>,
   streams: StreamEndpoints,
 ): { PropertyGroupId: string; PropertyMap: Record<string, string> }[] {
-  return propertyGroupList(jobPropertyGroups(localJobStreams(options, streams)));
+  const variant = {
+    eventTime: options.eventTime ?? DEFAULT_JOB_VARIANT.eventTime,
+    backpressure: options.backpressure ?? DEFAULT_JOB_VARIANT.backpressure,
+  };
+  return propertyGroupList(jobPropertyGroups(localJobStreams(options, streams), variant));
 }
 
 async function createAndStartApplication(
@@ -403,7 +407,7 @@ async function createAndStartApplication(
           FlinkApplicationConfiguration: {
             CheckpointConfiguration: {
               ConfigurationType: 'CUSTOM',
-              CheckpointingEnabled: true,
+              CheckpointingEnabled: options.checkpointing ?? true,
               CheckpointInterval: options.checkpointIntervalMs,
               MinPauseBetweenCheckpoints: 1_000,
             },

@@ -1,4 +1,4 @@
-import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand, type Metric, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { MSF_METRICS, MSF_NAMESPACE, REMOVED_IN_FLINK_2_2, deprecatedMsfMetrics, isMsfMetric, replacementsOf, type MsfMetricName } from '../../infra/lib/msf-metrics';
 import type { FlinkRestClient } from '../../local/flink/rest';
 import { JOB_EXPECTED, readHealth, readLocalApplication, type JobHealth } from '../../local/health';
@@ -33,6 +33,27 @@ export const DEFAULT_METRICS = [
  */
 const DEPRECATED_METRICS: readonly MsfMetricName[] = deprecatedMsfMetrics();
 
+/**
+ * The per-task backpressure metrics (`--backpressure`): MSF publishes them per task, not for the
+ * whole application, so they are shown one line per task rather than as names.
+ */
+const BACKPRESSURE_METRICS = ['backPressuredTimeMsPerSecond', 'outPoolUsage'] as const satisfies readonly MsfMetricName[];
+
+/** Their Flink task metric ids (local: Flink REST). */
+const FLINK_TASK_METRIC: Readonly<Record<(typeof BACKPRESSURE_METRICS)[number], string>> = {
+  backPressuredTimeMsPerSecond: 'backPressuredTimeMsPerSecond',
+  outPoolUsage: 'Shuffle.Netty.Output.Buffers.outPoolUsage',
+};
+
+/** One task's backpressure: the largest value over its subtasks (locally) or its newest datapoint (CloudWatch). */
+export interface TaskBackpressure {
+  /** The task (Flink job vertex: the chained operators' names); on AWS, its CloudWatch dimensions. */
+  readonly task: string;
+  readonly backPressuredTimeMsPerSecond: number | null;
+  /** Percent of the output buffers in use. */
+  readonly outPoolUsage: number | null;
+}
+
 /** Other spellings accepted for the same metric. */
 const ALIASES: Readonly<Record<string, MsfMetricName>> = { restarts: 'numRestarts' };
 
@@ -60,6 +81,8 @@ export interface MetricsOptions {
   readonly json: boolean;
   /** AWS: how far back to look for datapoints. @default 15 */
   readonly minutes?: number;
+  /** Also each task's backPressuredTimeMsPerSecond and outPoolUsage. @default false */
+  readonly backpressure?: boolean;
   readonly clock?: Clock;
 }
 
@@ -75,6 +98,9 @@ export const KNOWN_METRICS: readonly string[] = [...DEFAULT_METRICS, ...DEPRECAT
 function parseMetricNames(names: readonly string[]): string[] {
   for (const name of names) {
     if (KNOWN_METRICS.includes(name)) continue;
+    if ((BACKPRESSURE_METRICS as readonly string[]).includes(name)) {
+      throw new UsageError(`metric '${name}' is published per task: show it for every task with: playground metrics --backpressure`);
+    }
     if (Object.hasOwn(REMOVED_IN_FLINK_2_2, name)) {
       const { use } = REMOVED_IN_FLINK_2_2[name];
       throw new UsageError(`metric '${name}' was removed in FLINK-2_2 (the application's runtime): use ${use}`);
@@ -154,6 +180,78 @@ async function localMetrics(rest: FlinkRestClient, names: readonly string[], opt
   return values;
 }
 
+/** Each task's backpressure from Flink REST (the largest over its subtasks); null values while `ratesGate` says they are stale. */
+async function localBackpressure(rest: FlinkRestClient, ratesGate?: string): Promise<TaskBackpressure[]> {
+  const job = await currentJob(rest);
+  const details = job ? await rest.job(job.jid).catch(() => undefined) : undefined;
+  if (!job || !details) return [];
+  return Promise.all(
+    details.vertices.map(async (vertex): Promise<TaskBackpressure> => {
+      const values =
+        ratesGate === undefined
+          ? await rest.vertexMetricMaxima(job.jid, vertex.id, Object.values(FLINK_TASK_METRIC)).catch(() => ({}) as Record<string, number>)
+          : ({} as Record<string, number>);
+      const outPool = values[FLINK_TASK_METRIC.outPoolUsage];
+      return {
+        task: vertex.name,
+        backPressuredTimeMsPerSecond: maybeRound(values[FLINK_TASK_METRIC.backPressuredTimeMsPerSecond]),
+        outPoolUsage: outPool === undefined ? null : round(outPool * 100),
+      };
+    }),
+  );
+}
+
+/**
+ * Each task's backpressure from CloudWatch: every metric of the two names with the dimension
+ * `Application` (ListMetrics gives their other dimensions, which name the task), newest datapoint.
+ */
+async function cloudWatchBackpressure(client: CloudWatchClient, application: string, minutes: number, clock: Pick<Clock, 'now'>): Promise<TaskBackpressure[]> {
+  const found: { name: (typeof BACKPRESSURE_METRICS)[number]; metric: Metric; task: string }[] = [];
+  for (const name of BACKPRESSURE_METRICS) {
+    let token: string | undefined;
+    do {
+      const out = await client.send(
+        new ListMetricsCommand({ Namespace: MSF_NAMESPACE, MetricName: name, Dimensions: [{ Name: 'Application', Value: application }], NextToken: token }),
+      );
+      for (const metric of out.Metrics ?? []) {
+        const others = (metric.Dimensions ?? []).filter((d) => d.Name !== 'Application');
+        if (others.length > 0) found.push({ name, metric, task: others.map((d) => `${d.Name}=${d.Value}`).join(', ') });
+      }
+      token = out.NextToken;
+    } while (token);
+  }
+  const tasks = new Map<string, { backPressuredTimeMsPerSecond: number | null; outPoolUsage: number | null }>();
+  for (const { task } of found) tasks.set(task, { backPressuredTimeMsPerSecond: null, outPoolUsage: null });
+  for (let start = 0; start < found.length; start += 500) {
+    const batch = found.slice(start, start + 500);
+    const out = await client.send(
+      new GetMetricDataCommand({
+        MetricDataQueries: batch.map(({ metric }, i) => ({ Id: `b${i}`, MetricStat: { Metric: metric, Period: 60, Stat: 'Maximum' } })),
+        StartTime: new Date(clock.now() - minutes * 60_000),
+        EndTime: new Date(clock.now()),
+        ScanBy: 'TimestampDescending',
+      }),
+    );
+    for (const result of out.MetricDataResults ?? []) {
+      const entry = batch[Number(result.Id?.slice(1))];
+      const row = entry && tasks.get(entry.task);
+      if (row && result.Values?.length) row[entry.name] = round(result.Values[0] as number);
+    }
+  }
+  return [...tasks].map(([task, values]) => ({ task, ...values }));
+}
+
+/** The `--backpressure` lines: one per task. */
+function renderBackpressure(tasks: readonly TaskBackpressure[], ratesGate?: string): string[] {
+  if (tasks.length === 0) return ['  no task reports backpressure metrics (is the job running?)'];
+  const width = Math.min(48, Math.max(...tasks.map((t) => t.task.length)));
+  const name = (task: string): string => (task.length > width ? `${task.slice(0, width - 1)}…` : task.padEnd(width));
+  const value = (v: number | null, unit: string): string => (v === null ? (ratesGate !== undefined ? `– (not shown: ${ratesGate})` : '–') : `${v} ${unit}`);
+  return tasks.map(
+    (t) => `  ${name(t.task)}  backPressuredTimeMsPerSecond ${value(t.backPressuredTimeMsPerSecond, 'ms').padEnd(10)}  outPoolUsage ${value(t.outPoolUsage, '%')}`,
+  );
+}
+
 /** Metrics computed from more than one job metric locally. */
 const LOCAL_SPECIAL: Readonly<Record<string, true>> = {
   KPUs: true,
@@ -230,6 +328,7 @@ export async function metrics(options: MetricsOptions, io: Io): Promise<number> 
   return runPlay(io, target, async () => {
     let values: MetricValues;
     let health: JobHealth | undefined;
+    let backpressure: TaskBackpressure[] | undefined;
     if (target.local) {
       const rest = localFlink(target);
       const { dirs, record } = target.local;
@@ -241,16 +340,24 @@ export async function metrics(options: MetricsOptions, io: Io): Promise<number> 
         sinceMs: Date.parse(record.startedAt),
       });
       values = await localMetrics(rest, names, { ratesGate: health.rates.reason });
+      if (options.backpressure) backpressure = await localBackpressure(rest, health.rates.reason);
     } else {
       const client = new CloudWatchClient({ ...target.cloudwatch });
       try {
         values = await cloudWatchMetrics(client, target.applicationName, names, options.minutes ?? 15, options.clock ?? realClock);
+        if (options.backpressure) backpressure = await cloudWatchBackpressure(client, target.applicationName, options.minutes ?? 15, options.clock ?? realClock);
       } finally {
         client.destroy();
       }
     }
     if (options.json) {
-      io.out(JSON.stringify({ target: target.kind, application: target.applicationName, metrics: values, ...(health ? { health } : {}) }, null, 2));
+      io.out(
+        JSON.stringify(
+          { target: target.kind, application: target.applicationName, metrics: values, ...(backpressure ? { backpressure } : {}), ...(health ? { health } : {}) },
+          null,
+          2,
+        ),
+      );
       return 0;
     }
     const source = target.local ? `Flink REST ${target.local.record.endpoints.flinkRestUrl}` : `CloudWatch ${MSF_NAMESPACE}, Application=${target.applicationName}, last ${options.minutes ?? 15} min`;
@@ -260,6 +367,10 @@ export async function metrics(options: MetricsOptions, io: Io): Promise<number> 
       for (const problem of health.problems) io.out(`    - ${problem.message}`);
     }
     for (const name of names) io.out(`  ${name.padEnd(28)} ${format(name, values[name] ?? null, health?.rates.reason)}${deprecation(name)}`);
+    if (backpressure) {
+      io.out(`backpressure by task (${target.local ? 'the most back-pressured subtask' : 'newest datapoint, Maximum'}; with --backpressure high during even minutes, UTC)`);
+      for (const line of renderBackpressure(backpressure, health?.rates.reason)) io.out(line);
+    }
     if (Object.values(values).every((v) => v === null)) {
       throw new PlayError(target.local ? 'no metric has a value: is the job running? (playground status)' : 'no datapoints: is the application running, and are the names right (see --help)?');
     }
@@ -273,9 +384,12 @@ export const registerMetrics: RegisterCommand = (program, io, setExit) => {
     .argument('[names...]', `metric names among ${KNOWN_METRICS.join(', ')}`)
     .option('--json', 'print the metrics as JSON', false)
     .option('--minutes <n>', 'AWS: how many minutes back to look for datapoints', intIn(1, 1_440), 15)
+    .option('--backpressure', `also each task's ${BACKPRESSURE_METRICS.join(' and ')} (the up --backpressure variant: high during even minutes)`, false)
     .action(async (names: string[], flags: Record<string, unknown>) => {
       const parsed = parseMetricNames(names);
       const target = await playTarget(targetFlags(flags), 'read', io, { json: Boolean(flags.json) });
-      setExit(await metrics({ target, names: parsed, json: Boolean(flags.json), minutes: flags.minutes as number }, io));
+      setExit(
+        await metrics({ target, names: parsed, json: Boolean(flags.json), minutes: flags.minutes as number, backpressure: Boolean(flags.backpressure) }, io),
+      );
     });
 };

@@ -7,6 +7,7 @@ import { describeApplication, listSnapshots, msfClient, parallelismOf } from '..
 import { defineOptions } from '../options';
 import { playTarget } from '../announce';
 import { targetOptions, type PlayTarget } from '../target';
+import { describeVariant, variantOf, type JobVariantView } from '../variant';
 import type { RegisterCommand } from './register';
 
 export interface StatusOptions {
@@ -28,6 +29,8 @@ export interface ApplicationStatusView {
   readonly snapshotsEnabled: boolean | null;
   readonly lastUpdate: string | null;
   readonly lastSnapshot: { readonly name: string; readonly status: string; readonly createdAt: string | null } | null;
+  /** The job variant its configuration runs (event/processing time, checkpointing, backpressure). */
+  readonly variant: JobVariantView;
   /** Locally: the Flink jobs of the session cluster, like `flink list`. */
   readonly flinkJobs?: readonly { readonly id: string; readonly name: string; readonly state: string; readonly startedAt: string }[];
   /** Locally: the job's health as Flink and the stack's event log tell it (local/health.ts). */
@@ -55,6 +58,7 @@ function statusView(target: PlayTarget, detail: ApplicationDetail, snapshots: re
     lastSnapshot: last
       ? { name: last.SnapshotName ?? '?', status: last.SnapshotStatus ?? '?', createdAt: last.SnapshotCreationTimestamp?.toISOString() ?? null }
       : null,
+    variant: variantOf(detail),
   };
 }
 
@@ -68,6 +72,7 @@ function renderStatus(view: ApplicationStatusView): string[] {
     `------------------ ${view.target === 'local' ? 'Local' : 'AWS'} application ------------------`,
     `${time(view.lastUpdate)} : ${view.application} : ${view.status}${view.health && !view.health.healthy && JOB_EXPECTED.has(view.status) ? ` (${degradedQualifier(view.health)})` : ''} (version ${view.version ?? '?'})`,
     `  parallelism ${view.currentParallelism ?? '?'}${view.parallelism !== view.currentParallelism ? ` (configured ${view.parallelism ?? '?'})` : ''}, ${view.parallelismPerKpu ?? '?'} per KPU → ${view.kpus ?? '?'} KPU(s); autoscaling ${view.autoScaling ? 'on' : 'off'}; snapshots ${view.snapshotsEnabled ? 'enabled' : 'disabled'}`,
+    `  variant ${describeVariant(view.variant)}`,
     `  last snapshot ${view.lastSnapshot ? `${view.lastSnapshot.name} (${view.lastSnapshot.status}, ${time(view.lastSnapshot.createdAt)})` : 'none'}`,
   ];
   if (view.health) lines.push(...renderHealthSection(view.health, view.status));

@@ -17,6 +17,7 @@ import { checkTools } from '../../local/tools';
 import { UsageError, type Io } from '../io';
 import { poll } from '../../local/poll';
 import { defineOptions } from '../options';
+import { describeVariant } from '../variant';
 import type { RegisterCommand } from './register';
 
 export interface UpOptions {
@@ -26,6 +27,12 @@ export interface UpOptions {
   /** @default 1000 for Kafka, 100 for kinesis-mock (its PutRecords rate falls as a stream fills) */
   readonly eventsPerWindow?: number;
   readonly checkpointIntervalMs: number;
+  /** false: the application runs without checkpoints (`--no-checkpointing`). */
+  readonly checkpointing: boolean;
+  /** `--processing-time`: processing-time windows (`ClickCountJob.event-time=false`). */
+  readonly processingTime: boolean;
+  /** `--backpressure`: the Backpressure operator (`ClickCountJob.backpressure=true`). */
+  readonly backpressure: boolean;
   readonly detach: boolean;
   /** Seconds to run once the pipeline is running; then stop after the last windows are audited. */
   readonly duration?: number;
@@ -89,6 +96,9 @@ export async function up(options: UpOptions, io: Io): Promise<number> {
     parallelismPerKpu: options.parallelismPerKpu,
     eventsPerWindow: options.eventsPerWindow ?? DEFAULT_EVENTS_PER_WINDOW[options.streams],
     checkpointIntervalMs: options.checkpointIntervalMs,
+    checkpointing: options.checkpointing,
+    eventTime: !options.processingTime,
+    backpressure: options.backpressure,
     ports: options.ports,
     ...(options.view ? { view: { actions: options.viewActions } } : {}),
   };
@@ -120,7 +130,13 @@ export async function up(options: UpOptions, io: Io): Promise<number> {
     return messages.shift();
   };
 
-  io.out(`[${elapsed(started)}] starting the local playground (${stackOptions.streams}, parallelism ${stackOptions.parallelism}, ${stackOptions.eventsPerWindow} events per page per window); logs in ${dirs.logs}`);
+  const variant = describeVariant({
+    eventTime: !options.processingTime,
+    checkpointing: options.checkpointing,
+    checkpointIntervalMs: options.checkpointIntervalMs,
+    backpressure: options.backpressure,
+  });
+  io.out(`[${elapsed(started)}] starting the local playground (${stackOptions.streams}, parallelism ${stackOptions.parallelism}, ${stackOptions.eventsPerWindow} events per page per window; ${variant}); logs in ${dirs.logs}`);
   let record: StackRecord | undefined;
   while (!record) {
     const message = await next();
@@ -248,6 +264,9 @@ const upFlags = defineOptions((o) => ({
   parallelismPerKpu: o.int('--parallelism-per-kpu <n>', 'slots per TaskManager (one TaskManager per KPU)', { min: 1, max: 8 }, 1),
   eventsPerWindow: o.optionalInt('--events-per-window <n>', `events per page per 15 s window (default ${LOCAL_EVENTS_PER_WINDOW.kafka}; ${LOCAL_EVENTS_PER_WINDOW.kinesis} with kinesis)`, { min: 1, max: MAX_EVENTS_PER_WINDOW }),
   checkpointIntervalMs: o.int('--checkpoint-interval <ms>', 'checkpoint interval of the application', { min: 1_000, max: 3_600_000 }, 10_000),
+  checkpointing: o.negatedFlag('--no-checkpointing', 'run the job without checkpoints: a failure then loses the open windows (the audit shows wrong or missing windows)'),
+  processingTime: o.flag('--processing-time', 'count in processing-time windows (ClickCountJob.event-time=false): counts are no longer exact'),
+  backpressure: o.flag('--backpressure', 'add the Backpressure operator (ClickCountJob.backpressure=true): 10 ms per record during even minutes'),
   detach: o.flag('--detach', 'return once the playground is running'),
   duration: o.optionalInt('--duration <seconds>', 'run this long once the pipeline is running, then stop and report the audit', { min: 1, max: 86_400 }),
   report: o.optionalText('--report <file>', 'write the final audit report as JSON (with --duration)'),

@@ -24,6 +24,12 @@ export interface PlaygroundConfig {
   readonly autoScaling: boolean;
   /** Checkpoint interval in milliseconds. @default 60000 */
   readonly checkpointIntervalMs: number;
+  /** The application's CheckpointingEnabled; false is the original's run without `--checkpointing`. @default true */
+  readonly checkpointing: boolean;
+  /** `ClickCountJob.event-time`: event-time windows; false: processing-time windows. @default true */
+  readonly eventTime: boolean;
+  /** `ClickCountJob.backpressure`: the Backpressure operator. @default false */
+  readonly backpressure: boolean;
   /** Events per page per 15-second window that the generator sends. @default 1000 */
   readonly eventsPerWindow: number;
   /** Whether the generator's schedule is enabled. @default true */
@@ -42,6 +48,9 @@ export const DEFAULT_CONFIG: PlaygroundConfig = {
   parallelismPerKpu: 1,
   autoScaling: false,
   checkpointIntervalMs: 60_000,
+  checkpointing: true,
+  eventTime: true,
+  backpressure: false,
   eventsPerWindow: GENERATOR_DEFAULTS.eventsPerWindow,
   generator: true,
   startApplication: true,
@@ -104,6 +113,9 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): PlaygroundC
     parallelismPerKpu: int('parallelismPerKpu', raw.parallelismPerKpu, DEFAULT_CONFIG.parallelismPerKpu, 1, MAX_PARALLELISM_PER_KPU),
     autoScaling: bool('autoScaling', raw.autoScaling, DEFAULT_CONFIG.autoScaling),
     checkpointIntervalMs: int('checkpointIntervalMs', raw.checkpointIntervalMs, DEFAULT_CONFIG.checkpointIntervalMs, 1000, 3_600_000),
+    checkpointing: bool('checkpointing', raw.checkpointing, DEFAULT_CONFIG.checkpointing),
+    eventTime: bool('eventTime', raw.eventTime, DEFAULT_CONFIG.eventTime),
+    backpressure: bool('backpressure', raw.backpressure, DEFAULT_CONFIG.backpressure),
     eventsPerWindow: int('eventsPerWindow', raw.eventsPerWindow, DEFAULT_CONFIG.eventsPerWindow, 1, MAX_EVENTS_PER_WINDOW),
     generator: bool('generator', raw.generator, DEFAULT_CONFIG.generator, ['on', 'off']),
     startApplication: bool('startApplication', raw.startApplication, DEFAULT_CONFIG.startApplication),

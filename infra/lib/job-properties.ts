@@ -39,15 +39,33 @@ export interface KafkaJobStreams {
 
 export type JobStreams = KinesisJobStreams | KafkaJobStreams;
 
+/**
+ * The original playground's job options that are properties of the job (`ClickCountJob.event-time`,
+ * `ClickCountJob.backpressure`). Its third, checkpointing, is the application's
+ * CheckpointConfiguration, not a property.
+ */
+export interface JobVariant {
+  /** `ClickCountJob.event-time`: event-time windows; false: processing-time windows. @default true */
+  readonly eventTime: boolean;
+  /** `ClickCountJob.backpressure`: the Backpressure operator (10 ms per record during even minutes). @default false */
+  readonly backpressure: boolean;
+}
+
+export const DEFAULT_JOB_VARIANT: JobVariant = { eventTime: true, backpressure: false };
+
 /** The keys an emulator adds to the Kinesis group: the local stack's documented overrides. */
 export const KINESIS_EMULATOR_KEYS = ['aws.endpoint', 'aws.trust.all.certificates', 'aws.http.protocol.version', 'aws.cbor.enabled'] as const;
 
-/** The required `ClickCountJob.streams` switch plus the group of the chosen connector, every key written. */
-export function jobPropertyGroups(streams: JobStreams): PropertyGroups {
+/**
+ * The `ClickCountJob` group (the streams switch and the variant) plus the group of the chosen
+ * connector, every key written.
+ */
+export function jobPropertyGroups(streams: JobStreams, variant: JobVariant): PropertyGroups {
+  const job = { streams: streams.kind, 'event-time': String(variant.eventTime), backpressure: String(variant.backpressure) };
   if (streams.kind === 'kinesis') {
     const { emulator } = streams;
     return {
-      ClickCountJob: { streams: 'kinesis' },
+      ClickCountJob: job,
       Kinesis: {
         'aws.region': streams.region,
         'input.stream.arn': streams.inputStreamArn,
@@ -65,7 +83,7 @@ export function jobPropertyGroups(streams: JobStreams): PropertyGroups {
   }
   const topics = streams.topics ?? KAFKA_TOPICS;
   return {
-    ClickCountJob: { streams: 'kafka' },
+    ClickCountJob: job,
     Kafka: {
       'bootstrap.servers': streams.bootstrapServers,
       'input.topic': topics.input,

@@ -81,6 +81,22 @@ export const MSF_METRICS = {
       '(group KinesisStreamSource.accountId.<account>.region.<region>.stream.<name>.shardId.<shard>), which the job\'s own source registers ' +
       'the same way (job/…/connectors/kinesis/KinesisShardMetrics.java). The guide spells it millisbehindLatest in its table.',
   },
+  backPressuredTimeMsPerSecond: {
+    unit: 'Milliseconds',
+    levels: ['Task', 'Operator', 'Parallelism'],
+    document: 'Application metrics',
+    note:
+      'time per second a task waits for output buffers because a downstream task is slower; with the --backpressure variant, the ' +
+      "Backpressure operator's upstream task (source and parser) is near 1000 during even minutes. Per task: `playground metrics --backpressure`",
+  },
+  outPoolUsage: {
+    unit: 'Percentage',
+    levels: ['Task'],
+    document: 'Application metrics',
+    note:
+      "share of a task's output buffers in use (Flink task metric Shuffle.Netty.Output.Buffers.outPoolUsage, a fraction that " +
+      '`playground metrics --backpressure` shows as a percentage); 100 % while the task is back-pressured',
+  },
   records_lag_max: {
     unit: 'Count',
     levels: ['Application', 'Operator', 'Task', 'Parallelism'],

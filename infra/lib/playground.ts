@@ -45,6 +45,8 @@ export function createPlayground(app: App, config: PlaygroundConfig, options: Pl
         parallelismPerKpu: config.parallelismPerKpu,
         autoScaling: config.autoScaling,
         checkpointIntervalMs: config.checkpointIntervalMs,
+        checkpointing: config.checkpointing,
+        variant: { eventTime: config.eventTime, backpressure: config.backpressure },
         startApplication: config.startApplication,
       });
   const functions = new FunctionsStack(app, STACK_NAMES.functions, {

@@ -340,10 +340,19 @@ export class FlinkRestClient {
   }
 
   /** Metrics of a vertex summed over its subtasks (e.g. numRecordsInPerSecond of the whole operator). */
-  async vertexMetricSums(jobId: string, vertexId: string, names: readonly string[]): Promise<Record<string, number>> {
-    const query = `?get=${names.map(encodeURIComponent).join(',')}&agg=sum`;
-    const metrics = await this.request<{ id: string; sum?: number }[]>('GET', `/jobs/${jobId}/vertices/${vertexId}/subtasks/metrics${query}`);
-    return Object.fromEntries(metrics.filter((m) => typeof m.sum === 'number').map((m) => [m.id, m.sum as number]));
+  vertexMetricSums(jobId: string, vertexId: string, names: readonly string[]): Promise<Record<string, number>> {
+    return this.vertexMetricAggregates(jobId, vertexId, names, 'sum');
+  }
+
+  /** Metrics of a vertex, the largest over its subtasks (e.g. its most back-pressured subtask). */
+  vertexMetricMaxima(jobId: string, vertexId: string, names: readonly string[]): Promise<Record<string, number>> {
+    return this.vertexMetricAggregates(jobId, vertexId, names, 'max');
+  }
+
+  private async vertexMetricAggregates(jobId: string, vertexId: string, names: readonly string[], agg: 'sum' | 'max'): Promise<Record<string, number>> {
+    const query = `?get=${names.map(encodeURIComponent).join(',')}&agg=${agg}`;
+    const metrics = await this.request<({ id: string } & Partial<Record<typeof agg, number>>)[]>('GET', `/jobs/${jobId}/vertices/${vertexId}/subtasks/metrics${query}`);
+    return Object.fromEntries(metrics.filter((m) => typeof m[agg] === 'number').map((m) => [m.id, m[agg] as number]));
   }
 
   taskManagerMetrics(taskManagerId: string, names: readonly string[] = []): Promise<Metric[]> {

@@ -25,9 +25,22 @@ describe('parseConfig', () => {
     ['shards', 1.5, 'an integer from 1 to 64'],
     ['generator', 'maybe', 'on | off'],
     ['startApplication', 'yes', 'true | false'],
+    ['checkpointing', 'off', 'true | false'],
+    ['eventTime', 'processing', 'true | false'],
+    ['backpressure', '1', 'true | false'],
   ])('rejects %s=%s naming the key and the allowed values', (key, value, allowed) => {
     expect(() => parseConfig({ [key]: value })).toThrow(InvalidConfigError);
     expect(() => parseConfig({ [key]: value })).toThrow(new RegExp(`'${key}'.*${allowed.replace(/[|]/g, '\\|')}`));
+  });
+
+  it('reads the variants of the original job: checkpointing, event time and backpressure', () => {
+    expect(parseConfig({})).toMatchObject({ checkpointing: true, eventTime: true, backpressure: false });
+    expect(parseConfig({ checkpointing: 'false', eventTime: 'false', backpressure: 'true' })).toMatchObject({
+      checkpointing: false,
+      eventTime: false,
+      backpressure: true,
+    });
+    expect(parseConfig({ checkpointing: false, eventTime: false, backpressure: true })).toMatchObject({ checkpointing: false, eventTime: false, backpressure: true });
   });
 
   it('rejects MSK with localstack', () => {

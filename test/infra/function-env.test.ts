@@ -9,7 +9,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../infra/lib/config';
-import { deployedJobStreams, jobPropertyGroups, KINESIS_EMULATOR_KEYS } from '../../infra/lib/job-properties';
+import { DEFAULT_JOB_VARIANT, deployedJobStreams, jobPropertyGroups, KINESIS_EMULATOR_KEYS } from '../../infra/lib/job-properties';
 import { createPlayground } from '../../infra/lib/playground';
 import { STACK_NAMES } from '../../infra/lib/stack-names';
 import { FunctionsStack } from '../../infra/lib/stacks/functions-stack';
@@ -133,7 +133,7 @@ describe('the job’s property groups', () => {
 
   it('has the same groups and keys on Kinesis, locally with the emulator’s keys added, and the same switch', () => {
     const stack = stateful('kinesis');
-    const aws = jobPropertyGroups(deployedJobStreams(stack.streams, Stack.of(stack).region));
+    const aws = jobPropertyGroups(deployedJobStreams(stack.streams, Stack.of(stack).region), DEFAULT_JOB_VARIANT);
     const here = asRecord(localPropertyGroups({ streams: 'kinesis' }, endpoints));
 
     expect(Object.keys(here)).toEqual(Object.keys(aws));
@@ -151,7 +151,7 @@ describe('the job’s property groups', () => {
   });
 
   it('has the same groups, keys and values on Kafka but for the brokers and their authentication', () => {
-    const aws = jobPropertyGroups(deployedJobStreams(stateful('msk').streams, 'eu-west-1'));
+    const aws = jobPropertyGroups(deployedJobStreams(stateful('msk').streams, 'eu-west-1'), DEFAULT_JOB_VARIANT);
     const here = asRecord(localPropertyGroups({ streams: 'kafka' }, endpoints));
 
     expect(Object.keys(here)).toEqual(Object.keys(aws));
@@ -163,5 +163,15 @@ describe('the job’s property groups', () => {
     expect([awsAuth, localAuth]).toEqual(['iam', 'none']);
     expect(localServers).toBe(endpoints.kafka);
     expect(awsServers).not.toBe(endpoints.kafka);
+  });
+
+  it('writes the variant (event time, backpressure) into the ClickCountJob group, the same locally and on AWS', () => {
+    const variant = { eventTime: false, backpressure: true };
+    const aws = jobPropertyGroups(deployedJobStreams(stateful('msk').streams, 'eu-west-1'), variant);
+    const here = asRecord(localPropertyGroups({ streams: 'kafka', ...variant }, endpoints));
+
+    expect(here.ClickCountJob).toEqual({ streams: 'kafka', 'event-time': 'false', backpressure: 'true' });
+    expect(aws.ClickCountJob).toEqual(here.ClickCountJob);
+    expect(asRecord(localPropertyGroups({ streams: 'kafka' }, endpoints)).ClickCountJob).toEqual({ streams: 'kafka', 'event-time': 'true', backpressure: 'false' });
   });
 });

@@ -554,6 +554,26 @@ describe('the configuration switches', () => {
     expect(startOf({ parallelism: 2 })).not.toEqual(before);
   });
 
+  it('runs the variants: without checkpoints (-c checkpointing=false), in processing time, with the Backpressure operator', { timeout: 180_000 }, () => {
+    const application = (context: Record<string, unknown>): { checkpoint: Record<string, unknown>; job: Record<string, string> } => {
+      const apps = Object.values(resourcesOf(synthesize(context).templates.PlaygroundApplication, 'AWS::KinesisAnalyticsV2::Application'));
+      expect(apps).toHaveLength(1);
+      const config = apps[0].Properties?.ApplicationConfiguration as {
+        FlinkApplicationConfiguration: { CheckpointConfiguration: Record<string, unknown> };
+        EnvironmentProperties: { PropertyGroups: { PropertyGroupId: string; PropertyMap: Record<string, string> }[] };
+      };
+      const job = config.EnvironmentProperties.PropertyGroups.find((group) => group.PropertyGroupId === 'ClickCountJob');
+      return { checkpoint: config.FlinkApplicationConfiguration.CheckpointConfiguration, job: job?.PropertyMap ?? {} };
+    };
+    const defaults = application({});
+    expect(defaults.checkpoint).toMatchObject({ ConfigurationType: 'CUSTOM', CheckpointingEnabled: true });
+    expect(defaults.job).toMatchObject({ 'event-time': 'true', backpressure: 'false' });
+
+    const variant = application({ checkpointing: 'false', eventTime: 'false', backpressure: 'true' });
+    expect(variant.checkpoint).toMatchObject({ ConfigurationType: 'CUSTOM', CheckpointingEnabled: false });
+    expect(variant.job).toEqual({ streams: 'kinesis', 'event-time': 'false', backpressure: 'true' });
+  });
+
   it('passes parallelism, autoscaling and the checkpoint interval to the application', () => {
     const { templates } = synthesize({ parallelism: 4, parallelismPerKpu: 2, autoScaling: true, checkpointIntervalMs: 10000 });
     templates.PlaygroundApplication.hasResourceProperties('AWS::KinesisAnalyticsV2::Application', {

@@ -25,6 +25,11 @@ export interface FlinkApplicationProps {
   readonly autoScaling?: boolean;
   /** @default 60000 */
   readonly checkpointIntervalMs?: number;
+  /**
+   * CheckpointingEnabled: false runs the job without checkpoints (a restart then resumes without
+   * state; the interval is kept for when it is enabled again). @default true
+   */
+  readonly checkpointing?: boolean;
   /** Run inside this VPC (required for MSK). @default - no VPC */
   readonly vpc?: ec2.IVpc;
   /** @default - private subnets with egress */
@@ -172,7 +177,7 @@ export class FlinkApplication extends Construct implements iam.IGrantable {
         flinkApplicationConfiguration: {
           checkpointConfiguration: {
             configurationType: 'CUSTOM',
-            checkpointingEnabled: true,
+            checkpointingEnabled: props.checkpointing ?? true,
             checkpointInterval: checkpointIntervalMs,
             minPauseBetweenCheckpoints: Math.min(5000, checkpointIntervalMs),
           },

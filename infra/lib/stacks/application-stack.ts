@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import { FlinkApplication } from '../constructs/flink-application';
 import { acknowledgeAwsCustomResourceProvider } from '../nag';
 import { StartApplication } from '../constructs/start-application';
-import { deployedJobStreams, jobPropertyGroups } from '../job-properties';
+import { DEFAULT_JOB_VARIANT, deployedJobStreams, jobPropertyGroups, type JobVariant } from '../job-properties';
 import { KAFKA_GROUPS, KAFKA_TOPICS, type PlaygroundStreams } from '../streams';
 
 export interface ApplicationStackProps extends StackProps {
@@ -18,6 +18,10 @@ export interface ApplicationStackProps extends StackProps {
   readonly autoScaling?: boolean;
   /** @default 60000 */
   readonly checkpointIntervalMs?: number;
+  /** The application's CheckpointingEnabled (false: the `--no-checkpointing` variant). @default true */
+  readonly checkpointing?: boolean;
+  /** `ClickCountJob.event-time` and `ClickCountJob.backpressure`. @default DEFAULT_JOB_VARIANT */
+  readonly variant?: JobVariant;
   /** Start the application after deploy. @default true */
   readonly startApplication?: boolean;
 }
@@ -32,11 +36,12 @@ export class ApplicationStack extends Stack {
     const msk = streams.kind === 'msk' ? streams.cluster : undefined;
     this.application = new FlinkApplication(this, 'ClickCountJob', {
       jarPath: props.jarPath,
-      propertyGroups: jobPropertyGroups(deployedJobStreams(streams, this.region)),
+      propertyGroups: jobPropertyGroups(deployedJobStreams(streams, this.region), props.variant ?? DEFAULT_JOB_VARIANT),
       parallelism: props.parallelism,
       parallelismPerKpu: props.parallelismPerKpu,
       autoScaling: props.autoScaling,
       checkpointIntervalMs: props.checkpointIntervalMs,
+      checkpointing: props.checkpointing,
       vpc: msk?.vpc,
       vpcSubnets: msk ? { subnets: msk.subnets.subnets } : undefined,
     });

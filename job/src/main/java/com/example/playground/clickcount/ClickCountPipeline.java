@@ -27,7 +27,7 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  * The ClickCountJob's dataflow, with source and sink injected so that tests run it on a MiniCluster.
  *
  * <pre>
- * ClickEvent Source → ClickEvent Parser → [Backpressure]
+ * ClickEvent Source → ClickEvent Parser → [keyBy(page) → Backpressure]
  *   → keyBy(page) → 15 s tumbling window → ClickEvent Counter → ClickEventStatistics Sink
  * </pre>
  *
@@ -145,7 +145,13 @@ public final class ClickCountPipeline {
                 .uid(PARSER_UID);
 
         if (options.backpressure()) {
-            clicks = clicks.map(new BackpressureMap()).name(BACKPRESSURE_NAME).uid(BACKPRESSURE_UID);
+            // As in the original playground: a network shuffle before the slow operator, so that the
+            // source task's output buffers fill and it is back-pressured (chained, the sleep would only
+            // make the source task busy). The operator is stateless; its uid stays.
+            clicks = clicks.keyBy(new PageKeySelector())
+                    .map(new BackpressureMap())
+                    .name(BACKPRESSURE_NAME)
+                    .uid(BACKPRESSURE_UID);
         }
 
         WindowedStream<ClickEvent, String, TimeWindow> windows = clicks.keyBy(new PageKeySelector())

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.playground.clickcount.testing.ClickScenario;
 import com.example.playground.clickcount.testing.CommittedResultsSink;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.graph.StreamingJobGraphGenerator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -32,6 +35,27 @@ class ClickCountBoundedITCase {
         assertThat(CommittedResultsSink.committed("bounded"))
                 .hasSize(24)
                 .containsExactlyInAnyOrderElementsOf(scenario.expected());
+    }
+
+    @Test
+    void theBackpressureOperatorRunsInATaskOfItsOwnBehindANetworkShuffle() throws Exception {
+        List<String> without = taskNames(false);
+        List<String> with = taskNames(true);
+
+        assertThat(without).hasSize(2).noneMatch(name -> name.contains(ClickCountPipeline.BACKPRESSURE_NAME));
+        assertThat(with).hasSize(3).contains(ClickCountPipeline.BACKPRESSURE_NAME);
+        assertThat(with.get(0)).contains(ClickCountPipeline.SOURCE_NAME).doesNotContain(ClickCountPipeline.BACKPRESSURE_NAME);
+    }
+
+    private static List<String> taskNames(boolean backpressure) {
+        ClickScenario scenario = new ClickScenario("graph", 1, 1, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        ClickCountPipeline.build(env, scenario.source(2_000), new CommittedResultsSink("graph"),
+                new ClickCountPipeline.Options(true, backpressure, true));
+        List<String> names = new ArrayList<>();
+        StreamingJobGraphGenerator.createJobGraph(env.getStreamGraph()).getVerticesSortedTopologicallyFromSources()
+                .forEach(vertex -> names.add(vertex.getName()));
+        return names;
     }
 
     @Test

@@ -7,8 +7,9 @@ public final class KinesisConnectors {
 
     private KinesisConnectors() {}
 
-    public static KinesisShardSource source(KinesisConfig config) {
-        return new KinesisShardSource(config);
+    /** @param checkpointing whether the job checkpoints (see {@link KinesisShardSource}) */
+    public static KinesisShardSource source(KinesisConfig config, boolean checkpointing) {
+        return new KinesisShardSource(config, checkpointing);
     }
 
     public static KinesisStatisticsSink sink(KinesisConfig config) {

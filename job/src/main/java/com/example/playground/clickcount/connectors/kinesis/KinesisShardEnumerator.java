@@ -2,11 +2,14 @@ package com.example.playground.clickcount.connectors.kinesis;
 
 import com.example.playground.clickcount.config.KinesisConfig;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.slf4j.Logger;
@@ -20,6 +23,11 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * Discovers the shards of the input stream periodically and assigns each new shard to one reader
  * (by hash of the shard id). A shard is assigned once for the job's lifetime; its progress lives
  * in the reader's checkpointed state.
+ *
+ * <p>With {@code resumeFromReported} (checkpointing off) it keeps the positions the readers report
+ * ({@link KinesisShardPositions}) and gives a split that comes back after a failure to a reader again
+ * from its last reported position instead of the one it was first assigned with. The positions live
+ * in the JobManager: they outlast a TaskManager loss or a task failure, not a JobManager restart.
  */
 final class KinesisShardEnumerator implements SplitEnumerator<KinesisShardSplit, KinesisEnumeratorState> {
 
@@ -32,14 +40,18 @@ final class KinesisShardEnumerator implements SplitEnumerator<KinesisShardSplit,
     private final Supplier<KinesisAsyncClient> clientFactory;
     private final Set<String> assigned;
     private final List<KinesisShardSplit> pending;
+    private final boolean resumeFromReported;
+    private final Map<String, String> reported = new HashMap<>();
     private KinesisAsyncClient client;
 
     KinesisShardEnumerator(
             SplitEnumeratorContext<KinesisShardSplit> context,
             KinesisConfig config,
             Supplier<KinesisAsyncClient> clientFactory,
-            KinesisEnumeratorState state) {
+            KinesisEnumeratorState state,
+            boolean resumeFromReported) {
         this.context = context;
+        this.resumeFromReported = resumeFromReported;
         this.config = config;
         this.clientFactory = clientFactory;
         this.assigned = new HashSet<>(state.assignedShardIds());
@@ -103,11 +115,24 @@ final class KinesisShardEnumerator implements SplitEnumerator<KinesisShardSplit,
     }
 
     @Override
+    public void handleSourceEvent(int subtaskId, SourceEvent sourceEvent) {
+        if (resumeFromReported && sourceEvent instanceof KinesisShardPositions positions) {
+            reported.putAll(positions.lastSequenceNumbers());
+        }
+    }
+
+    @Override
     public void addSplitsBack(List<KinesisShardSplit> splits, int subtaskId) {
         for (KinesisShardSplit split : splits) {
             assigned.remove(split.shardId());
-            pending.add(split);
+            String position = resumeFromReported ? reported.get(split.shardId()) : null;
+            if (position != null) {
+                LOG.info("Shard {} resumes after {}, its last reported position (checkpointing is off)",
+                        split.shardId(), position);
+            }
+            pending.add(position != null ? new KinesisShardSplit(split.shardId(), position) : split);
         }
+        // the failed subtask's new reader gets them when it registers (addReader)
     }
 
     @Override

@@ -16,7 +16,9 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 /**
  * A small FLIP-27 Kinesis Data Streams source (polling GetRecords by stream ARN), emitting each
  * record's payload as a UTF-8 string; positions are checkpointed per shard, so it is exactly-once
- * with Flink checkpoints.
+ * with Flink checkpoints. Without checkpointing, the readers report their positions to the
+ * enumerator every 5 s and a restart resumes from the last report: records read since then are read
+ * again, and what the open windows had counted is lost (the {@code --no-checkpointing} variant).
  *
  * <p>It exists because the official {@code flink-connector-aws-kinesis-streams} 6.0.x-2.0 is not
  * served by the Maven registry this project builds from; its state is not the official source's, so a
@@ -30,9 +32,15 @@ public final class KinesisShardSource implements Source<InputLine, KinesisShardS
     private static final long serialVersionUID = 1L;
 
     private final KinesisConfig config;
+    private final boolean checkpointing;
 
-    public KinesisShardSource(KinesisConfig config) {
+    /**
+     * @param checkpointing whether the job checkpoints; without it the readers report their positions to
+     *     the enumerator, and a restart resumes from the last reported ones (see {@link KinesisShardPositions})
+     */
+    public KinesisShardSource(KinesisConfig config, boolean checkpointing) {
         this.config = config;
+        this.checkpointing = checkpointing;
     }
 
     @Override
@@ -47,7 +55,9 @@ public final class KinesisShardSource implements Source<InputLine, KinesisShardS
                 () -> new KinesisShardSplitReader(cfg, KinesisClientFactory.create(cfg), readerContext.metricGroup()),
                 new KinesisRecordEmitter(),
                 new Configuration(),
-                readerContext);
+                readerContext,
+                !checkpointing,
+                System::currentTimeMillis);
     }
 
     @Override
@@ -60,7 +70,8 @@ public final class KinesisShardSource implements Source<InputLine, KinesisShardS
     public SplitEnumerator<KinesisShardSplit, KinesisEnumeratorState> restoreEnumerator(
             SplitEnumeratorContext<KinesisShardSplit> enumContext, KinesisEnumeratorState checkpoint) {
         KinesisConfig cfg = config;
-        return new KinesisShardEnumerator(enumContext, cfg, () -> KinesisClientFactory.create(cfg), checkpoint);
+        return new KinesisShardEnumerator(
+                enumContext, cfg, () -> KinesisClientFactory.create(cfg), checkpoint, !checkpointing);
     }
 
     @Override

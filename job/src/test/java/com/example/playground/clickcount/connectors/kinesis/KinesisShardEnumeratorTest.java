@@ -123,7 +123,7 @@ class KinesisShardEnumeratorTest {
         context.register(0);
         context.register(1);
         KinesisShardEnumerator enumerator = new KinesisShardEnumerator(
-                context, KinesisShardSplitReaderTest.config(), () -> client, new KinesisEnumeratorState(Set.of(), List.of()));
+                context, KinesisShardSplitReaderTest.config(), () -> client, new KinesisEnumeratorState(Set.of(), List.of()), false);
 
         enumerator.start();
         context.discover();
@@ -149,7 +149,7 @@ class KinesisShardEnumeratorTest {
         StubKinesisClient client = new StubKinesisClient().lists(PARENT, CHILD_1, CHILD_2);
         RecordingContext context = new RecordingContext(2);
         KinesisShardEnumerator enumerator = new KinesisShardEnumerator(
-                context, KinesisShardSplitReaderTest.config(), () -> client, new KinesisEnumeratorState(Set.of(), List.of()));
+                context, KinesisShardSplitReaderTest.config(), () -> client, new KinesisEnumeratorState(Set.of(), List.of()), false);
         enumerator.start();
 
         context.discover();
@@ -167,5 +167,48 @@ class KinesisShardEnumeratorTest {
         assertThat(context.assigned()).containsExactlyInAnyOrder(owner(PARENT, 2), owner(CHILD_1, 2), owner(CHILD_2, 2));
         assertThat(enumerator.snapshotState(2L).pendingSplits()).isEmpty();
         enumerator.close();
+    }
+
+    /** The positions each shard was assigned with, over all assignments, in order. */
+    private static List<KinesisShardSplit> assignedSplits(RecordingContext context) {
+        List<KinesisShardSplit> out = new ArrayList<>();
+        context.assignments.forEach(assignment -> assignment.values().forEach(out::addAll));
+        return out;
+    }
+
+    private static KinesisShardEnumerator failOver(boolean resumeFromReported, RecordingContext context) throws Exception {
+        StubKinesisClient client = new StubKinesisClient().lists(PARENT);
+        KinesisShardEnumerator enumerator = new KinesisShardEnumerator(context, KinesisShardSplitReaderTest.config(),
+                () -> client, new KinesisEnumeratorState(Set.of(), List.of()), resumeFromReported);
+        context.register(0);
+        enumerator.start();
+        context.discover();
+        enumerator.handleSourceEvent(0, new KinesisShardPositions(Map.of(PARENT, "4711")));
+        // the reader fails before any checkpoint: Flink hands back the split as it was assigned
+        context.readers.remove(0);
+        enumerator.addSplitsBack(List.of(new KinesisShardSplit(PARENT, null)), 0);
+        context.register(0);
+        enumerator.addReader(0);
+        return enumerator;
+    }
+
+    @Test
+    void withoutCheckpointingASplitHandedBackResumesAtTheLastReportedPosition() throws Exception {
+        RecordingContext context = new RecordingContext(1);
+
+        failOver(true, context).close();
+
+        assertThat(assignedSplits(context)).containsExactly(
+                new KinesisShardSplit(PARENT, null), new KinesisShardSplit(PARENT, "4711"));
+    }
+
+    @Test
+    void withCheckpointingASplitHandedBackKeepsItsPositionAndReportsAreIgnored() throws Exception {
+        RecordingContext context = new RecordingContext(1);
+
+        failOver(false, context).close();
+
+        assertThat(assignedSplits(context)).containsExactly(
+                new KinesisShardSplit(PARENT, null), new KinesisShardSplit(PARENT, null));
     }
 }
