@@ -143,11 +143,11 @@ export async function fail(options: FailOptions, io: Io): Promise<number> {
       const replacement = await awaitNewTaskManager(rest, known, Math.max(60_000, timeoutMs - (clock.now() - started))).catch((error: unknown) => {
         throw new PlayError(`the replacement TaskManager did not come: ${(error as Error).message}`, { cause: error });
       });
-      io.out(stamped(clock.now() - started, `${replacement.id} registered (${replacement.slotsNumber} slot(s)); the job recovers from its last checkpoint`));
+      io.out(stamped(clock.now() - started, `${replacement.id} registered (${replacement.slotsNumber} slot(s)); the job restarts from its last checkpoint (without state when checkpointing is off)`));
     } else {
       const { record, where } = await writeControlRecord(target, clock);
       if (target.local) appendStackEvent(target.local.dirs, { kind: 'fault', message: `fail: control record ${record.id} written to ${where}` });
-      io.out(`wrote control record ${record.id} (issuedAt ${record.issuedAt}) to ${where}; the job fails once and recovers from its last checkpoint`);
+      io.out(`wrote control record ${record.id} (issuedAt ${record.issuedAt}) to ${where}; the job fails once and restarts from its last checkpoint (without state when checkpointing is off)`);
       if (!rest || !job) {
         io.out(`watch the restart with: playground metrics numRestarts runningTime restartingTime --app ${target.applicationName}`);
         return 0;
