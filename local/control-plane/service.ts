@@ -267,16 +267,7 @@ export class ControlPlaneService {
     }
     const jobId = app.jobId;
     // RUNNING without a job: an update whose job did not start; there is no state to snapshot
-    const snapshot: SnapshotRecord | undefined = app.snapshotsEnabled && jobId
-      ? {
-          name: automaticSnapshotName(app.name, 'stop'),
-          status: 'CREATING',
-          applicationVersionId: app.versionId,
-          createdAt: Date.now(),
-          runtimeEnvironment: app.runtimeEnvironment,
-          automatic: true,
-        }
-      : undefined;
+    const snapshot = automaticSnapshot(app, 'stop');
     this.save({
       ...app,
       status: 'STOPPING',
@@ -371,17 +362,7 @@ export class ControlPlaneService {
    */
   private restartForUpdate(app: ApplicationRecord, next: ApplicationRecord, operationId: string): void {
     const jobId = app.jobId;
-    const snapshot: SnapshotRecord | undefined =
-      app.snapshotsEnabled && jobId
-        ? {
-            name: automaticSnapshotName(app.name, 'update'),
-            status: 'CREATING',
-            applicationVersionId: app.versionId,
-            createdAt: Date.now(),
-            runtimeEnvironment: app.runtimeEnvironment,
-            automatic: true,
-          }
-        : undefined;
+    const snapshot = automaticSnapshot(app, 'update');
     if (snapshot) this.store.put({ ...next, snapshots: [...next.snapshots, snapshot] });
     this.background(app.name, operationId, async () => {
       try {
@@ -838,4 +819,17 @@ function failure(text: string): { at: number; message: string } {
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The snapshot a stop or an update takes of the running job (none: snapshots off, or no job — an update whose job did not start). */
+function automaticSnapshot(app: ApplicationRecord, why: 'stop' | 'update'): SnapshotRecord | undefined {
+  if (!app.snapshotsEnabled || !app.jobId) return undefined;
+  return {
+    name: automaticSnapshotName(app.name, why),
+    status: 'CREATING',
+    applicationVersionId: app.versionId,
+    createdAt: Date.now(),
+    runtimeEnvironment: app.runtimeEnvironment,
+    automatic: true,
+  };
 }

@@ -73,24 +73,8 @@ class ClickEventWatermarksTest {
         WatermarkGenerator<InputLine> generator = new ClickEventWatermarks.ClicksOnly(new WatermarksWithIdleness<>(
                 new org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks<>(Duration.ofMillis(200)),
                 Duration.ofSeconds(5), activity));
-        List<Long> emitted = new ArrayList<>();
-        boolean[] idle = {false};
-        WatermarkOutput output = new WatermarkOutput() {
-            @Override
-            public void emitWatermark(Watermark watermark) {
-                emitted.add(watermark.getTimestamp());
-            }
-
-            @Override
-            public void markIdle() {
-                idle[0] = true;
-            }
-
-            @Override
-            public void markActive() {
-                idle[0] = false;
-            }
-        };
+        IdleTracking output = new IdleTracking();
+        List<Long> emitted = output.emitted;
         generator.onEvent(new InputLine("click"), T, output);
         generator.onPeriodicEmit(output);
 
@@ -100,7 +84,7 @@ class ClickEventWatermarksTest {
             generator.onPeriodicEmit(output);
         }
 
-        assertThat(idle[0]).as("a split that delivers only far-future clicks goes idle").isTrue();
+        assertThat(output.idle).as("a split that delivers only far-future clicks goes idle").isTrue();
         assertThat(emitted).containsOnly(T - 201);
     }
 
@@ -127,33 +111,40 @@ class ClickEventWatermarksTest {
                         return activity;
                     }
                 });
-        boolean[] idle = {false};
-        WatermarkOutput output = new WatermarkOutput() {
-            @Override
-            public void emitWatermark(Watermark watermark) {}
-
-            @Override
-            public void markIdle() {
-                idle[0] = true;
-            }
-
-            @Override
-            public void markActive() {
-                idle[0] = false;
-            }
-        };
+        IdleTracking output = new IdleTracking();
         generator.onEvent(new InputLine("click"), T, output);
         long stalledMs = 0;
         for (; stalledMs < 30_000; stalledMs += 50) {
             activity.advanceTime(Duration.ofMillis(50));
             generator.onPeriodicEmit(output);
-            assertThat(idle[0]).as("idle after a stall of %d ms", stalledMs + 50).isFalse();
+            assertThat(output.idle).as("idle after a stall of %d ms", stalledMs + 50).isFalse();
         }
         for (; stalledMs <= com.example.playground.clickcount.ClickCountPipeline.IDLENESS.toMillis() + 1_000; stalledMs += 50) {
             activity.advanceTime(Duration.ofMillis(50));
             generator.onPeriodicEmit(output);
         }
-        assertThat(idle[0]).as("a split silent for longer than the idleness is idle").isTrue();
+        assertThat(output.idle).as("a split silent for longer than the idleness is idle").isTrue();
+    }
+
+    /** Records the watermarks and whether the split is idle now. */
+    private static final class IdleTracking implements WatermarkOutput {
+        final List<Long> emitted = new ArrayList<>();
+        boolean idle;
+
+        @Override
+        public void emitWatermark(Watermark watermark) {
+            emitted.add(watermark.getTimestamp());
+        }
+
+        @Override
+        public void markIdle() {
+            idle = true;
+        }
+
+        @Override
+        public void markActive() {
+            idle = false;
+        }
     }
 
     private static WatermarkOutput recording(List<Long> emitted) {
