@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +7,7 @@ import { WINDOW_MS } from '../../lambdas/shared/windows';
 import { applicationsDir, ApplicationStore } from '../../local/control-plane/store';
 import type { FlinkRestClient } from '../../local/flink/rest';
 import type { StackRecord } from '../../local/stack-state';
+import { runCli } from '../support/cli';
 import { TestHomes } from '../support/homes';
 import { E2EStack, windowStart } from '../support/local-stack';
 
@@ -181,4 +183,41 @@ describe('the plays on the local stack', () => {
     expect(result.stdout).not.toMatch(/WRONG/);
     durations['output --since 1m'] = result.ms;
   });
+
+  it('output --follow prints the results as they arrive and marks the next window exact; Ctrl-C ends it cleanly', async () => {
+    const started = Date.now();
+    const result = await runCli(['output', '--follow', '--home', stack.home], { interruptWhen: /^window \S+ exact \(6 pages × \d+\)$/m, timeoutMs: 2 * minute });
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z {2}\/\w+ {2}\d+$/m);
+    expect(result.stdout).not.toMatch(/WRONG/);
+    durations['output --follow (to a marked window)'] = Date.now() - started;
+  });
+
+  it('logs jobmanager prints the end of the JobManager log, as docker-compose logs jobmanager', async () => {
+    const result = await play(['logs', 'jobmanager', '--lines', '20']);
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.trim().split('\n').length).toBeGreaterThanOrEqual(5);
+    expect(result.stdout).toMatch(/org\.apache\.flink\.runtime\./);
+  });
+
+  it('down --clean stops the stack and removes its data; the next up starts empty', async () => {
+    const cleaned = await play(['down', '--clean'], 4 * minute);
+    expect(cleaned.code, cleaned.stderr).toBe(0);
+    expect(cleaned.stdout).toMatch(/^stopped; nothing of the playground is left running$/m);
+    expect(cleaned.stdout).toMatch(/^removed from /m);
+    for (const dir of [stack.dirs.data, stack.dirs.state, stack.dirs.logs]) expect(existsSync(dir), dir).toBe(false);
+
+    const restartedAt = Date.now();
+    await stack.start();
+    const result = await play(['output', '--from-beginning', '--json']);
+    const lines = result.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { type: string; windowStart?: string });
+    expect(lines.filter((line) => line.type === 'malformed')).toEqual([]);
+    const starts = lines.filter((line) => line.type === 'record').map((line) => Date.parse(line.windowStart ?? ''));
+    expect(starts.length, 'the new stack has results').toBeGreaterThan(0);
+    // nothing from before the clean: every window of the output topic is one the new stack generated
+    expect(Math.min(...starts)).toBeGreaterThanOrEqual(windowStart(restartedAt));
+  });
 });
+

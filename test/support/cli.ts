@@ -13,6 +13,8 @@ interface RunOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Then the child is interrupted (SIGINT) and the call rejects with what it printed. @default 60000 */
   readonly timeoutMs?: number;
+  /** Interrupt the child (SIGINT, as Ctrl-C does) once its stdout matches, and resolve with how it ended. */
+  readonly interruptWhen?: RegExp;
 }
 
 /** Runs `playground ARGS` as a user would (a new Node process through bin/playground.js). */
@@ -34,7 +36,14 @@ function runNode(nodeArgs: readonly string[], label: string, options: RunOptions
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    let interrupted = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (options.interruptWhen && !interrupted && options.interruptWhen.test(stdout)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timeoutMs = options.timeoutMs ?? 60_000;
     const timer = setTimeout(() => {
