@@ -348,19 +348,26 @@ export class ControlPlaneService {
       status: running ? 'UPDATING' : app.status,
       operations: withOperation(app.operations, operation),
     });
-    if (running) this.restartForUpdate(app, next, operation.id);
+    // the restart restores what this request names; without a restore configuration in it, the
+    // snapshot the update takes (the latest), whatever the application was last started with
+    if (running) this.restartForUpdate(app, next, operation.id, restoreUpdate ? { type: restoreType, snapshotName: restoreSnapshotName } : { type: 'RESTORE_FROM_LATEST_SNAPSHOT' });
     return { ApplicationDetail: applicationDetail(next), OperationId: operation.id };
   }
 
   /**
    * MSF's update of a running application: a snapshot of the job's state (when snapshots are
    * enabled; recorded as an automatic snapshot, as a stop's is), then the new version's job from
-   * the snapshot its restore configuration names. A job that does not start (e.g. Flink cannot map
+   * the snapshot the request's restore configuration names (without one: the update's own snapshot). A job that does not start (e.g. Flink cannot map
    * the snapshot's state to the new program) leaves the application RUNNING at the new version
    * without a job, as MSF leaves it RUNNING with a failing job; the operation FAILED with Flink's
    * message, and RollbackApplication brings back the version before from the latest snapshot.
    */
-  private restartForUpdate(app: ApplicationRecord, next: ApplicationRecord, operationId: string): void {
+  private restartForUpdate(
+    app: ApplicationRecord,
+    next: ApplicationRecord,
+    operationId: string,
+    restore: { readonly type: RestoreType; readonly snapshotName?: string },
+  ): void {
     const jobId = app.jobId;
     const snapshot = automaticSnapshot(app, 'update');
     if (snapshot) this.store.put({ ...next, snapshots: [...next.snapshots, snapshot] });
@@ -382,7 +389,7 @@ export class ControlPlaneService {
       const current = this.store.get(app.name) ?? next;
       let launch: JobLaunch;
       try {
-        launch = this.launchFor(current, current.restoreType, current.restoreSnapshotName, current.allowNonRestoredState);
+        launch = this.launchFor(current, restore.type, restore.snapshotName, current.allowNonRestoredState);
         await this.resizeFor(current);
         const newJob = await this.startJob(current, launch);
         this.settle(
