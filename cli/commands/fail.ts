@@ -62,6 +62,9 @@ async function awaitRecovery(rest: FlinkRestClient, jobId: string, before: numbe
   const report = reporter((line) => io.out(line));
   const offset = clock.now() - started;
   let line = '';
+  // Flink's numRestarts is the sign of a restart; tasks seen not running and then all running
+  // again are one as well (a stack without checkpoints has been seen to keep numRestarts at 0)
+  let sawTasksDown = false;
   const { value } = await poll<number>(
     async () => {
       const [restarts, running] = await Promise.all([
@@ -70,7 +73,8 @@ async function awaitRecovery(rest: FlinkRestClient, jobId: string, before: numbe
       ]);
       const job = await rest.job(jobId).catch(() => undefined);
       line = `job ${job?.state ?? '?'}, restarts ${restarts}, tasks ${job ? job.vertices.map((v) => v.status).join('/') : '?'}`;
-      return restarts > before && running ? { done: true, value: restarts } : { done: false, state: line };
+      if (!running) sawTasksDown = true;
+      return (restarts > before || sawTasksDown) && running ? { done: true, value: restarts } : { done: false, state: line };
     },
     {
       timeoutMs: Math.max(0, timeoutMs - offset),
