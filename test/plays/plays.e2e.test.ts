@@ -192,7 +192,7 @@ describe('the plays on the local stack', () => {
     expect(result.stdout).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z {2}\/\w+ {2}\d+$/m);
     expect(result.stdout).not.toMatch(/WRONG/);
     durations['output --follow (to a marked window)'] = Date.now() - started;
-  });
+  }, 3 * minute);
 
   it('logs jobmanager prints the end of the JobManager log, as docker-compose logs jobmanager', async () => {
     const result = await play(['logs', 'jobmanager', '--lines', '20']);
@@ -218,6 +218,6 @@ describe('the plays on the local stack', () => {
     expect(starts.length, 'the new stack has results').toBeGreaterThan(0);
     // nothing from before the clean: every window of the output topic is one the new stack generated
     expect(Math.min(...starts)).toBeGreaterThanOrEqual(windowStart(restartedAt));
-  });
+  }, 12 * minute);
 });
 
