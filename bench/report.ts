@@ -69,10 +69,14 @@ export function formatSummary(result: BenchResult): string {
       '| | events/s | events | seconds |',
       '|---|---:|---:|---:|',
       `| job (source → 15 s window → sink), parallelism ${t.parallelism}, ${t.partitions} partitions | ${num(t.job.eventsPerSecond)} | ${num(t.job.events)} | ${num(t.job.seconds, 1)} |`,
+      ...(t.parallel
+        ? [`| the same job, parallelism ${t.parallel.parallelism} | ${num(t.parallel.job.eventsPerSecond)} | ${num(t.parallel.job.events)} | ${num(t.parallel.job.seconds, 1)} |`]
+        : []),
       `| broker alone to one consumer (${t.broker.tool}) | ${num(t.broker.eventsPerSecond)} | ${num(t.broker.events)} | ${num(t.broker.seconds, 1)} |`,
       '',
       `Job / broker ratio: **${num(t.ratio, 2)}** over a backlog of ${num(t.backlogEvents)} events` +
-        `${t.job.sourceRecordsOut === undefined ? '' : ` (the source read ${num(t.job.sourceRecordsOut)})`}; the catch-up application took ${secs(t.job.startSeconds)} to reach RUNNING.`,
+        `${t.job.sourceRecordsOut === undefined ? '' : ` (the source read ${num(t.job.sourceRecordsOut)})`}; the catch-up application took ${secs(t.job.startSeconds)} to reach RUNNING.` +
+        `${t.parallel ? ` At parallelism ${t.parallel.parallelism}: ratio **${num(t.parallel.ratio, 2)}**, RUNNING after ${secs(t.parallel.job.startSeconds)}.` : ''}`,
     );
   } else {
     lines.push('not measured (see errors)');
@@ -213,6 +217,8 @@ const FIGURES: readonly Figure[] = [
   { figure: 'catch-up throughput of the job', unit: 'events/s', better: 'higher', value: (r) => r.kafka.throughput?.job.eventsPerSecond },
   { figure: 'broker alone to one consumer', unit: 'events/s', better: 'higher', value: (r) => r.kafka.throughput?.broker.eventsPerSecond },
   { figure: 'job / broker ratio', unit: 'ratio', better: 'higher', value: (r) => r.kafka.throughput?.ratio },
+  { figure: 'catch-up throughput, parallelism 2', unit: 'events/s', better: 'higher', value: (r) => r.kafka.throughput?.parallel?.job.eventsPerSecond },
+  { figure: 'job / broker ratio, parallelism 2', unit: 'ratio', better: 'higher', value: (r) => r.kafka.throughput?.parallel?.ratio },
   { figure: 'latency p50, Kafka', unit: 'ms', better: 'lower', value: (r) => r.kafka.latency?.p50Ms },
   { figure: 'latency p99, Kafka', unit: 'ms', better: 'lower', value: (r) => r.kafka.latency?.p99Ms },
   { figure: 'latency p50, kinesis-mock', unit: 'ms', better: 'lower', value: (r) => ('skipped' in r.kinesis ? undefined : r.kinesis.latency?.p50Ms) },

@@ -27,6 +27,8 @@ export interface BenchRuntime {
 const KAFKA_EVENTS_PER_WINDOW = LOCAL_EVENTS_PER_WINDOW.kafka;
 const KINESIS_EVENTS_PER_WINDOW = LOCAL_EVENTS_PER_WINDOW.kinesis;
 const REPLACEMENT_AFTER_SECONDS = 10;
+/** A full run's second catch-up: one slot per core of a 2-core machine, to see what a second slot buys. */
+const CATCH_UP_PARALLELISM_ALSO = 2;
 
 export function gitCommit(): string | undefined {
   try {
@@ -121,7 +123,14 @@ export async function runBench(options: BenchOptions, runtime: BenchRuntime): Pr
         !wants('throughput') || !stopped
           ? undefined
           : await step(`catch-up run over ${options.backlogEvents.toLocaleString('en-US')} events`, () =>
-              catchUpRun(record, dirs, client, { operation, backlogEvents: options.backlogEvents, parallelism: record.options.parallelism, log }),
+              catchUpRun(record, dirs, client, {
+                operation,
+                backlogEvents: options.backlogEvents,
+                parallelism: record.options.parallelism,
+                // one slot per core on this machine's 2 cores; a quick run has no time for it
+                parallelismAlso: options.quick ? undefined : CATCH_UP_PARALLELISM_ALSO,
+                log,
+              }),
             );
       generator.kafka = catchUp?.generator;
       if (wants('operations')) {

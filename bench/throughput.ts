@@ -108,7 +108,7 @@ async function brokerRateKafkajs(bootstrap: string, events: number): Promise<Thr
   }
 }
 
-function benchPropertyGroups(bootstrap: string): { PropertyGroupId: string; PropertyMap: Record<string, string> }[] {
+function benchPropertyGroups(bootstrap: string, outputTopic: string): { PropertyGroupId: string; PropertyMap: Record<string, string> }[] {
   return [
     { PropertyGroupId: 'ClickCountJob', PropertyMap: { streams: 'kafka' } },
     {
@@ -116,10 +116,10 @@ function benchPropertyGroups(bootstrap: string): { PropertyGroupId: string; Prop
       PropertyMap: {
         'bootstrap.servers': bootstrap,
         'input.topic': BENCH_TOPICS.input,
-        'output.topic': BENCH_TOPICS.output,
-        'group.id': BENCH_APPLICATION,
+        'output.topic': outputTopic,
+        'group.id': `${BENCH_APPLICATION}-${outputTopic}`,
         'starting.offsets': 'earliest',
-        'transactional.id.prefix': BENCH_APPLICATION,
+        'transactional.id.prefix': `${BENCH_APPLICATION}-${outputTopic}`,
       },
     },
   ];
@@ -127,7 +127,10 @@ function benchPropertyGroups(bootstrap: string): { PropertyGroupId: string; Prop
 
 export interface CatchUpOptions {
   readonly backlogEvents: number;
+  /** The parallelism of the first catch-up run (the stack's). */
   readonly parallelism: number;
+  /** Run the same backlog again at this parallelism (e.g. 2 on a 2-core machine). */
+  readonly parallelismAlso?: number;
   readonly log: (line: string) => void;
   /** How cli/msf.ts's operations wait on the stack's control plane. */
   readonly operation: OperationOptions;
@@ -136,7 +139,9 @@ export interface CatchUpOptions {
 /**
  * The catch-up run: a backlog of past windows written by the generator (burst mode) to its own
  * topic, the broker's raw rate over it, then a second application reading it from the earliest
- * offset. The main application must be stopped first (the cluster's slots are the job's).
+ * offset — once at the stack's parallelism and, with `parallelismAlso`, once more at that one (its
+ * own group and output topic). The main application must be stopped first (the cluster's slots
+ * are the job's).
  */
 export async function catchUpRun(
   record: StackRecord,
@@ -147,9 +152,11 @@ export async function catchUpRun(
   const bootstrap = record.endpoints.kafka;
   if (!bootstrap) throw new BenchStepError('the stack has no Kafka broker');
   const { log } = options;
+  const runs = [options.parallelism, ...(options.parallelismAlso && options.parallelismAlso !== options.parallelism ? [options.parallelismAlso] : [])];
+  const outputTopic = (parallelism: number) => `${BENCH_TOPICS.output}-p${parallelism}`;
   await createTopics(bootstrap, [
     { name: BENCH_TOPICS.input, partitions: BENCH_TOPICS.partitions },
-    { name: BENCH_TOPICS.output, partitions: BENCH_TOPICS.partitions },
+    ...runs.map((parallelism) => ({ name: outputTopic(parallelism), partitions: BENCH_TOPICS.partitions })),
   ]);
 
   const windows = backlogWindows(options.backlogEvents);
@@ -174,6 +181,45 @@ export async function catchUpRun(
   }
   log(`  broker alone: ${Math.round(broker.eventsPerSecond).toLocaleString('en-US')} events/s (${broker.tool})`);
 
+  const backlog: Backlog = { bootstrap, events, windows, firstWindowStart };
+  const job = await catchUpJob(record, client, backlog, options.parallelism, outputTopic(options.parallelism), options);
+  let parallel: ThroughputFigures['parallel'];
+  if (runs.length > 1) {
+    const again = await catchUpJob(record, client, backlog, runs[1], outputTopic(runs[1]), options);
+    parallel = { parallelism: runs[1], job: again, ratio: again.eventsPerSecond / broker.eventsPerSecond };
+  }
+  return {
+    generator,
+    throughput: {
+      backlogEvents: events,
+      partitions: BENCH_TOPICS.partitions,
+      parallelism: options.parallelism,
+      job,
+      broker,
+      ratio: job.eventsPerSecond / broker.eventsPerSecond,
+      ...(parallel ? { parallel } : {}),
+    },
+  };
+}
+
+interface Backlog {
+  readonly bootstrap: string;
+  readonly events: number;
+  readonly windows: number;
+  readonly firstWindowStart: number;
+}
+
+/** One catch-up application over the backlog at `parallelism`, writing to `outputTopic`; removed at the end. */
+async function catchUpJob(
+  record: StackRecord,
+  client: KinesisAnalyticsV2Client,
+  backlog: Backlog,
+  parallelism: number,
+  outputTopic: string,
+  options: CatchUpOptions,
+): Promise<ThroughputFigures['job']> {
+  const { log } = options;
+  const { bootstrap, events, windows, firstWindowStart } = backlog;
   // Window completions on the output topic: the time the last of a window's 6 results arrived.
   const completions = new Map<number, number>();
   const perWindow = new Map<number, number>();
@@ -181,7 +227,7 @@ export async function catchUpRun(
   await consumer.connect();
   const rest = new FlinkRestClient(record.endpoints.flinkRestUrl, 10_000);
   try {
-    await consumer.subscribe({ topic: BENCH_TOPICS.output, fromBeginning: true });
+    await consumer.subscribe({ topic: outputTopic, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
         const now = Date.now();
@@ -208,15 +254,15 @@ export async function catchUpRun(
             },
             FlinkApplicationConfiguration: {
               CheckpointConfiguration: { ConfigurationType: 'CUSTOM', CheckpointingEnabled: true, CheckpointInterval: 10_000, MinPauseBetweenCheckpoints: 1_000 },
-              ParallelismConfiguration: { ConfigurationType: 'CUSTOM', Parallelism: options.parallelism, ParallelismPerKPU: 1, AutoScalingEnabled: false },
+              ParallelismConfiguration: { ConfigurationType: 'CUSTOM', Parallelism: parallelism, ParallelismPerKPU: 1, AutoScalingEnabled: false },
             },
-            EnvironmentProperties: { PropertyGroups: benchPropertyGroups(bootstrap) },
+            EnvironmentProperties: { PropertyGroups: benchPropertyGroups(bootstrap, outputTopic) },
             ApplicationSnapshotConfiguration: { SnapshotsEnabled: false },
           },
         }),
       );
     }
-    log(`starting application ${BENCH_APPLICATION} (${BENCH_TOPICS.input} → ${BENCH_TOPICS.output}, earliest offsets, parallelism ${options.parallelism})`);
+    log(`starting application ${BENCH_APPLICATION} (${BENCH_TOPICS.input} → ${outputTopic}, earliest offsets, parallelism ${parallelism})`);
     const startedAt = performance.now();
     await startApplication(client, BENCH_APPLICATION, { ...options.operation, restore: 'none', timeoutMs: 300_000 });
     const startSeconds = (performance.now() - startedAt) / 1000;
@@ -233,14 +279,14 @@ export async function catchUpRun(
           lastCount = completions.size;
           lastProgress = Date.now();
         } else if (Date.now() - lastProgress > 90_000) {
-          throw new BenchStepError(`the catch-up run stalled at ${completions.size} of ${lastIndex + 1} windows`);
+          throw new BenchStepError(`the catch-up run at parallelism ${parallelism} stalled at ${completions.size} of ${lastIndex + 1} windows`);
         }
         return { done: false, state: `${completions.size} windows out` };
       },
       {
         timeoutMs: Math.max(120_000, (events / 2_000) * 1000),
         intervalMs: 200,
-        timeout: () => new BenchStepError(`the catch-up run did not finish in time (${completions.size} of ${lastIndex + 1} windows out)`),
+        timeout: () => new BenchStepError(`the catch-up run at parallelism ${parallelism} did not finish in time (${completions.size} of ${lastIndex + 1} windows out)`),
       },
     );
     const rate = rateFromWindows(completions, PAGES * EVENTS_PER_WINDOW);
@@ -260,18 +306,8 @@ export async function catchUpRun(
         { timeoutMs: 15_000, intervalMs: 1_000 },
       );
     }
-    log(`  job: ${Math.round(rate.eventsPerSecond).toLocaleString('en-US')} events/s over ${rate.seconds.toFixed(1)} s`);
-    return {
-      generator,
-      throughput: {
-        backlogEvents: events,
-        partitions: BENCH_TOPICS.partitions,
-        parallelism: options.parallelism,
-        job: { ...rate, startSeconds, sourceRecordsOut },
-        broker,
-        ratio: rate.eventsPerSecond / broker.eventsPerSecond,
-      },
-    };
+    log(`  job at parallelism ${parallelism}: ${Math.round(rate.eventsPerSecond).toLocaleString('en-US')} events/s over ${rate.seconds.toFixed(1)} s`);
+    return { ...rate, startSeconds, sourceRecordsOut };
   } finally {
     await consumer.disconnect().catch(() => undefined);
     await removeBenchApplication(client, options.operation).catch((error: unknown) => log(`  could not remove ${BENCH_APPLICATION}: ${(error as Error).message}`));

@@ -53,6 +53,12 @@ export interface ThroughputFigures {
   };
   /** job.eventsPerSecond / broker.eventsPerSecond. */
   readonly ratio: number;
+  /** The same backlog again at another parallelism (2 in a full run): its job figures and ratio. */
+  readonly parallel?: {
+    readonly parallelism: number;
+    readonly job: ThroughputFigures['job'];
+    readonly ratio: number;
+  };
 }
 
 /** A TaskManager SIGKILLed, a replacement started `replacementAfterSeconds` later (the `fail --kill-taskmanager` play). */

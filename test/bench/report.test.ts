@@ -157,6 +157,22 @@ describe('comparison with the newest committed run', () => {
     expect(table).toContain('| latency p50, Kafka | 812 ms | 812 ms | 1.00 |');
   });
 
+  it('shows the second catch-up run at parallelism 2 in the summary and beside the earlier one', () => {
+    const before = result();
+    const t = before.kafka.throughput as NonNullable<typeof before.kafka.throughput>;
+    const now = result({
+      kafka: { ...before.kafka, throughput: { ...t, parallel: { parallelism: 2, job: { ...t.job, eventsPerSecond: 40_000, seconds: 7.2, startSeconds: 12.5 }, ratio: 0.16 } } },
+    });
+
+    const summary = formatSummary(now);
+    expect(summary).toContain('| the same job, parallelism 2 | 40,000 | 288,000 | 7.2 |');
+    expect(summary).toContain('At parallelism 2: ratio **0.16**, RUNNING after 12.5 s.');
+    const table = formatComparison('x', compareResults(before, now));
+    expect(table).toContain('| catch-up throughput, parallelism 2 | – | 40,000 | – |');
+    expect(table).toContain('| job / broker ratio, parallelism 2 | – | 0.16 | – |');
+    expect(formatSummary(before)).not.toContain('parallelism 2');
+  });
+
   it('marks a figure that got worse, and shows a dash where the earlier run did not measure it', () => {
     const before = result({ generator: {} });
     const now = result({ kafka: { ...result().kafka, durations: { stopSeconds: 7 } } });

@@ -43,8 +43,13 @@ class ClickCountBoundedITCase {
         List<String> with = taskNames(true);
 
         assertThat(without).hasSize(2).noneMatch(name -> name.contains(ClickCountPipeline.BACKPRESSURE_NAME));
-        assertThat(with).hasSize(3).contains(ClickCountPipeline.BACKPRESSURE_NAME);
+        assertThat(with).hasSize(3);
+        assertThat(with.get(1)).startsWith(ClickCountPipeline.BACKPRESSURE_NAME);
         assertThat(with.get(0)).contains(ClickCountPipeline.SOURCE_NAME).doesNotContain(ClickCountPipeline.BACKPRESSURE_NAME);
+        assertThat(without.get(0)).as("the pre-aggregator is chained to the source")
+                .contains(ClickCountPipeline.SOURCE_NAME, ClickCountPipeline.PRE_AGGREGATOR_NAME);
+        assertThat(with.get(1)).as("behind the Backpressure operator, so that it still sees every click")
+                .contains(ClickCountPipeline.BACKPRESSURE_NAME, ClickCountPipeline.PRE_AGGREGATOR_NAME);
     }
 
     private static List<String> taskNames(boolean backpressure) {

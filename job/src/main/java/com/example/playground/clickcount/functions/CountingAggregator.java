@@ -3,7 +3,10 @@ package com.example.playground.clickcount.functions;
 import com.example.playground.clickcount.records.ClickEvent;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
-/** Counts the clicks of a window incrementally (the window keeps one long, not the clicks). */
+/**
+ * Counts the clicks of a window incrementally (the window keeps one long, not the clicks); a record
+ * of the pre-aggregator adds its count.
+ */
 public class CountingAggregator implements AggregateFunction<ClickEvent, Long, Long> {
 
     private static final long serialVersionUID = 1L;
@@ -15,7 +18,7 @@ public class CountingAggregator implements AggregateFunction<ClickEvent, Long, L
 
     @Override
     public Long add(ClickEvent value, Long accumulator) {
-        return accumulator + 1;
+        return accumulator + value.getCount();
     }
 
     @Override

@@ -13,9 +13,9 @@ import org.apache.flink.types.StringValue;
 
 /**
  * Serializes a {@link ClickEvent} for the keyBy between the parser and the window: the timestamp
- * (8 bytes) and the page as its index in {@link Pages#ALL} (1 byte), or a marker and the text for
- * any other page. A click never reaches state (the window keeps a count), so this format is only
- * on the wire between tasks.
+ * (8 bytes), the page as its index in {@link Pages#ALL} (1 byte) or a marker and the text for any
+ * other page, and the count as a variable-length integer (1 byte below 128). A click never reaches
+ * state (the window keeps a count), so this format is only on the wire between tasks.
  */
 public final class ClickEventSerializer extends TypeSerializerSingleton<ClickEvent> {
 
@@ -39,13 +39,14 @@ public final class ClickEventSerializer extends TypeSerializerSingleton<ClickEve
 
     @Override
     public ClickEvent copy(ClickEvent from) {
-        return new ClickEvent(from.getTimestamp(), from.getPage());
+        return new ClickEvent(from.getTimestamp(), from.getPage(), from.getCount());
     }
 
     @Override
     public ClickEvent copy(ClickEvent from, ClickEvent reuse) {
         reuse.setTimestamp(from.getTimestamp());
         reuse.setPage(from.getPage());
+        reuse.setCount(from.getCount());
         return reuse;
     }
 
@@ -62,6 +63,27 @@ public final class ClickEventSerializer extends TypeSerializerSingleton<ClickEve
         target.writeByte(index);
         if (index == OTHER_PAGE) {
             StringValue.writeString(page, target);
+        }
+        writeCount(record.getCount(), target);
+    }
+
+    private static void writeCount(int count, DataOutputView target) throws IOException {
+        int rest = count;
+        while ((rest & ~0x7F) != 0) {
+            target.writeByte((rest & 0x7F) | 0x80);
+            rest >>>= 7;
+        }
+        target.writeByte(rest);
+    }
+
+    private static int readCount(DataInputView source) throws IOException {
+        int count = 0;
+        for (int shift = 0; ; shift += 7) {
+            byte b = source.readByte();
+            count |= (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return count;
+            }
         }
     }
 
@@ -84,6 +106,7 @@ public final class ClickEventSerializer extends TypeSerializerSingleton<ClickEve
         reuse.setTimestamp(source.readLong());
         byte index = source.readByte();
         reuse.setPage(index == NULL_PAGE ? null : index == OTHER_PAGE ? StringValue.readString(source) : PAGES[index]);
+        reuse.setCount(readCount(source));
         return reuse;
     }
 
@@ -95,6 +118,7 @@ public final class ClickEventSerializer extends TypeSerializerSingleton<ClickEve
         if (index == OTHER_PAGE) {
             StringValue.copyString(source, target);
         }
+        writeCount(readCount(source), target);
     }
 
     @Override

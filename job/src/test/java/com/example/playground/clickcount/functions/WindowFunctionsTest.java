@@ -22,7 +22,9 @@ class WindowFunctionsTest {
             acc = aggregator.add(new ClickEvent(i, "/help"), acc);
         }
         assertThat(aggregator.getResult(acc)).isEqualTo(5L);
-        assertThat(aggregator.merge(acc, 3L)).isEqualTo(8L);
+        acc = aggregator.add(new ClickEvent(15_000, "/help", 40), acc);
+        assertThat(aggregator.getResult(acc)).as("a partial count adds its count").isEqualTo(45L);
+        assertThat(aggregator.merge(acc, 3L)).isEqualTo(48L);
     }
 
     @Test

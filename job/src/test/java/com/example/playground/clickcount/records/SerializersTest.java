@@ -27,10 +27,10 @@ class SerializersTest {
     }
 
     @Test
-    void clicksOfKnownPagesTakeNineBytesAndComeBackEqual() throws IOException {
+    void clicksOfKnownPagesTakeTenBytesAndComeBackEqual() throws IOException {
         DataOutputSerializer out = new DataOutputSerializer(64);
         ClickEventSerializer.INSTANCE.serialize(new ClickEvent(1L, "/help"), out);
-        assertThat(out.length()).isEqualTo(9);
+        assertThat(out.length()).isEqualTo(10);
         for (String page : Pages.ALL) {
             ClickEvent click = new ClickEvent(Timestamps.parse("2026-11-22T21:30:00.015Z"), page);
             assertThat(roundTrip(ClickEventSerializer.INSTANCE, click)).isEqualTo(click);
@@ -42,6 +42,17 @@ class SerializersTest {
         for (ClickEvent click : new ClickEvent[] {new ClickEvent(-5L, "/checkout"), new ClickEvent(7L, ""), new ClickEvent(Long.MAX_VALUE, null)}) {
             assertThat(roundTrip(ClickEventSerializer.INSTANCE, click)).isEqualTo(click);
         }
+    }
+
+    @Test
+    void partialCountsOfEverySizeComeBackEqual() throws IOException {
+        for (int count : new int[] {0, 1, 127, 128, 16_383, 16_384, 2_000_000, Integer.MAX_VALUE}) {
+            ClickEvent partial = new ClickEvent(15_000L, "/shop", count);
+            assertThat(roundTrip(ClickEventSerializer.INSTANCE, partial)).isEqualTo(partial);
+        }
+        ClickEvent other = new ClickEvent(15_000L, "/elsewhere", 300);
+        assertThat(roundTrip(ClickEventSerializer.INSTANCE, other)).isEqualTo(other);
+        assertThat(ClickEventSerializer.INSTANCE.copy(other)).isEqualTo(other);
     }
 
     @Test
