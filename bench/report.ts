@@ -102,6 +102,9 @@ export function formatSummary(result: BenchResult): string {
     `| stop (StopApplication → READY, with snapshot) | ${secs(d.stopSeconds)} |`,
     `| start from snapshot (StartApplication → RUNNING) | ${secs(d.startFromSnapshotSeconds)} |`,
     `| scale 1 → 3 (UpdateApplication → RUNNING, 3 TaskManagers) | ${secs(d.scale1to3Seconds)} |`,
+    ...(kafka.classArchive === undefined
+      ? []
+      : ['', `TaskManager JVMs ${kafka.classArchive ? 'mapped a class-data archive (seeded from the checkout)' : 'had no class-data archive yet (the first one writes it at its exit)'}.`]),
     '',
     '## Recovery (TaskManager SIGKILLed)',
     '',

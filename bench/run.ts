@@ -140,7 +140,7 @@ export async function runBench(options: BenchOptions, runtime: BenchRuntime): Pr
         durations.scale1to3Seconds = await step('scale 1 → 3', () => timed(() => scaleTo3(client, app, record, operation)));
       }
       for (const [name, value] of Object.entries(durations)) if (value !== undefined) log(`  ${name}: ${value.toFixed(1)} s`);
-      kafka = { ...kafka, upSeconds: stack.upSeconds, latency, durations, throughput: catchUp?.throughput, recovery: recovered };
+      kafka = { ...kafka, upSeconds: stack.upSeconds, classArchive: stack.classArchive, latency, durations, throughput: catchUp?.throughput, recovery: recovered };
     } finally {
       client.destroy();
     }
@@ -171,7 +171,7 @@ export async function runBench(options: BenchOptions, runtime: BenchRuntime): Pr
           steadyLatency(kinesisStack.record, options.latencySeconds, log),
         );
         if (latency) log(`  p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms; windows ${JSON.stringify(latency.windows)}`);
-        kinesis = { streams: 'kinesis', eventsPerWindow: KINESIS_EVENTS_PER_WINDOW, upSeconds: kinesisStack.upSeconds, latency };
+        kinesis = { streams: 'kinesis', eventsPerWindow: KINESIS_EVENTS_PER_WINDOW, upSeconds: kinesisStack.upSeconds, classArchive: kinesisStack.classArchive, latency };
       } finally {
         log('— playground down (kinesis)');
         await kinesisStack.down(errors.length > 0);

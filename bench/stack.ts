@@ -12,6 +12,8 @@ export interface BenchStack {
   readonly record: StackRecord;
   /** `playground up --detach` until it returned. */
   readonly upSeconds: number;
+  /** Its TaskManagers had a class-data archive from the start (seeded from the checkout's `.playground`). */
+  readonly classArchive: boolean;
   /** `playground down`, then the temporary home is removed (kept, with its logs, with `keepLogs`). Safe to call twice. */
   down(keepLogs?: boolean): Promise<void>;
 }
@@ -61,25 +63,39 @@ function playground(
 
 /**
  * Seeds the temporary home with the classpaths already resolved for the repository's own
- * `.playground` (keyed by pom content, so a changed pom is still resolved afresh): a clean clone
- * resolves them once, later runs skip Maven.
+ * `.playground` (keyed by pom content, so a changed pom is still resolved afresh) and its
+ * TaskManager class archive: a clean clone resolves them once, later runs skip Maven.
  */
-export function seedCache(dirs: PlaygroundDirs): void {
-  const shared = playgroundDirs().cache;
-  if (!existsSync(shared)) return;
-  mkdirSync(dirs.cache, { recursive: true });
-  for (const file of readdirSync(shared).filter((f) => /^classpath-.*\.txt$/.test(f))) {
-    copyFileSync(path.join(shared, file), path.join(dirs.cache, file));
-  }
+export function seedCache(dirs: PlaygroundDirs): { readonly classArchive: boolean } {
+  copyCacheFiles(playgroundDirs().cache, dirs.cache, true);
+  const cds = path.join(dirs.cache, 'cds');
+  return { classArchive: existsSync(cds) && readdirSync(cds).some((f) => f.endsWith('.jsa')) };
 }
 
-/** Copies newly resolved classpaths back, so the next run (and `npm start`) need not run Maven. */
+/** Copies newly resolved classpaths (and TaskManager class archives) back, so the next run (and `npm start`) need not run Maven. */
 export function keepCache(dirs: PlaygroundDirs): void {
-  const shared = playgroundDirs().cache;
-  if (!existsSync(dirs.cache)) return;
-  mkdirSync(shared, { recursive: true });
-  for (const file of readdirSync(dirs.cache).filter((f) => /^classpath-.*\.txt$/.test(f))) {
-    if (!existsSync(path.join(shared, file))) copyFileSync(path.join(dirs.cache, file), path.join(shared, file));
+  copyCacheFiles(dirs.cache, playgroundDirs().cache, false);
+}
+
+/**
+ * What a home's cache shares with another: the resolved classpaths and the TaskManagers' class-data
+ * archives (`cds/*.jsa`, local/flink/cds.ts), both named after what they were made from.
+ */
+function copyCacheFiles(from: string, to: string, overwrite: boolean): void {
+  const shareable = [
+    { dir: '', pattern: /^classpath-.*\.txt$/, replace: overwrite },
+    // same name, same content (and the JVM writes them read-only): never replaced
+    { dir: 'cds', pattern: /^taskmanager-[0-9a-f]+\.jsa$/, replace: false },
+  ];
+  for (const { dir, pattern, replace } of shareable) {
+    const source = path.join(from, dir);
+    if (!existsSync(source)) continue;
+    const files = readdirSync(source).filter((f) => pattern.test(f));
+    if (files.length > 0) mkdirSync(path.join(to, dir), { recursive: true });
+    for (const file of files) {
+      const target = path.join(to, dir, file);
+      if (replace || !existsSync(target)) copyFileSync(path.join(source, file), target);
+    }
   }
 }
 
@@ -92,7 +108,8 @@ export async function startBenchStack(
 ): Promise<BenchStack> {
   const home = mkdtempSync(path.join(tmpdir(), `playground-bench-${streams}-`));
   const dirs = playgroundDirs(home);
-  seedCache(dirs);
+  const { classArchive } = seedCache(dirs);
+  log(`  TaskManager class archive (local/flink/cds.ts): ${classArchive ? 'seeded from the checkout' : 'none yet; the first TaskManager that exits writes it'}`);
   let downed: Promise<void> | undefined;
   const down = (keepLogs = false): Promise<void> =>
     (downed ??= (async () => {
@@ -112,5 +129,5 @@ export async function startBenchStack(
     await down();
     throw new BenchStepError(`playground up (${streams}) failed with exit code ${code}:\n${output.trim().split('\n').slice(-12).join('\n')}`);
   }
-  return { dirs, record, upSeconds, down };
+  return { dirs, record, upSeconds, classArchive, down };
 }

@@ -80,6 +80,8 @@ export interface StreamsFigures {
   readonly eventsPerWindow: number;
   /** `playground up --detach` until it returned with the application RUNNING. */
   readonly upSeconds?: number;
+  /** The TaskManagers started from a class-data archive (local/flink/cds.ts) seeded from the checkout. */
+  readonly classArchive?: boolean;
   readonly latency?: LatencyFigures;
   readonly durations?: OperationDurations;
   readonly throughput?: ThroughputFigures;

@@ -11,6 +11,7 @@ import { poll } from '../poll';
 import { assertPortFree, freePort } from '../ports';
 import { httpOk, isAlive, signalGroup, startProcess, type ProcessExit, type RunningProcess } from '../process';
 import { describeExit, RestartBackoff } from '../supervisor';
+import { TaskManagerClassArchive } from './cds';
 import { flinkJava17Options, writeFlinkConfigDir, type FlinkClusterConfig } from './config';
 import { FlinkRestClient } from './rest';
 
@@ -245,6 +246,7 @@ class LocalFlinkCluster implements FlinkCluster {
   private readonly jobManagerListeners: (() => void)[] = [];
   private readonly taskManagerBackoff: RestartBackoff;
   private readonly jobManagerBackoff: RestartBackoff;
+  private readonly classArchive: TaskManagerClassArchive;
   private jobManagerStartMs = Date.now();
   jobManagerRestarts = 0;
 
@@ -264,6 +266,7 @@ class LocalFlinkCluster implements FlinkCluster {
     this.checkpointsDir = record.checkpointsDir;
     this.taskManagerBackoff = new RestartBackoff(delays.taskManagerMs);
     this.jobManagerBackoff = new RestartBackoff(delays.jobManagerMs);
+    this.classArchive = new TaskManagerClassArchive(dirs.cache);
     this.save();
     this.watchJobManager(jobManager);
   }
@@ -349,20 +352,35 @@ class LocalFlinkCluster implements FlinkCluster {
       this.update({ taskManagerJvm: { ...this.record.taskManagerJvm, [String(slots)]: params } });
     }
     const dynamic = [...params.dynamic, '-D', `taskmanager.resource-id=${id}`, ...slotArgs(slots)];
-    const process = await startProcess({
-      name: id,
-      command: this.javaOptions.java,
-      args: [...params.jvm, ...javaProcessArgs(this.javaOptions, id), taskManagerMain, '--configDir', this.javaOptions.configDir, ...dynamic],
-      cwd: path.dirname(this.javaOptions.configDir),
-      env: this.javaOptions.env,
-      logFile: path.join(this.javaOptions.logsDir, `${id}.log`),
-      ready: async () => (await this.rest.taskManagers()).some((tm) => tm.id === id),
-      readyTimeoutMs: this.readyTimeoutMs,
+    const cds = this.classArchive.optionsFor(id, {
+      java: this.javaOptions.java,
+      searchPath: this.javaOptions.env?.PATH,
+      classpath: this.javaOptions.classpath,
+      flags: params.jvm,
     });
+    let process: RunningProcess;
+    try {
+      process = await startProcess({
+        name: id,
+        command: this.javaOptions.java,
+        args: [...params.jvm, ...cds.args, ...javaProcessArgs(this.javaOptions, id), taskManagerMain, '--configDir', this.javaOptions.configDir, ...dynamic],
+        cwd: path.dirname(this.javaOptions.configDir),
+        env: this.javaOptions.env,
+        logFile: path.join(this.javaOptions.logsDir, `${id}.log`),
+        ready: async () => (await this.rest.taskManagers()).some((tm) => tm.id === id),
+        readyTimeoutMs: this.readyTimeoutMs,
+      });
+    } catch (error) {
+      cds.ended({ code: null, signal: 'SIGKILL' });
+      throw error;
+    }
     this.processes.set(id, process);
     const tm = { id, pid: process.pid, slots, logFile: process.logFile, startedAt: new Date().toISOString() };
     this.update({ taskManagers: [...this.record.taskManagers, tm] });
-    void process.ended.then((exit) => this.onTaskManagerEnded(id, process.pid, exit));
+    void process.ended.then((exit) => {
+      cds.ended(exit);
+      this.onTaskManagerEnded(id, process.pid, exit);
+    });
     return { ...tm, alive: true };
   }
 

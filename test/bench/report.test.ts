@@ -171,6 +171,8 @@ describe('comparison with the newest committed run', () => {
     expect(table).toContain('| catch-up throughput, parallelism 2 | – | 40,000 | – |');
     expect(table).toContain('| job / broker ratio, parallelism 2 | – | 0.16 | – |');
     expect(formatSummary(before)).not.toContain('parallelism 2');
+    expect(formatSummary(before)).not.toContain('class-data archive');
+    expect(formatSummary(result({ kafka: { ...before.kafka, classArchive: true } }))).toContain('TaskManager JVMs mapped a class-data archive (seeded from the checkout).');
   });
 
   it('marks a figure that got worse, and shows a dash where the earlier run did not measure it', () => {
