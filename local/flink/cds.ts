@@ -16,6 +16,9 @@ import type { ProcessExit } from '../process';
  * archive when it maps it and runs without it (a warning in the log) if it does not match, so a
  * stale or unreadable file costs the speed-up, never the TaskManager.
  */
+/** The JVM's CDS log (a warning for each of the ~1,000 classes it cannot archive, in the TaskManager's log) is off. */
+const QUIET = '-Xlog:cds=off,cds+dynamic=off';
+
 export class TaskManagerClassArchive {
   private writing = false;
 
@@ -30,13 +33,13 @@ export class TaskManagerClassArchive {
     jvm: { readonly java: string; readonly searchPath?: string; readonly classpath: readonly string[]; readonly flags: readonly string[] },
   ): { args: string[]; ended: (exit: ProcessExit) => void } {
     const archive = path.join(this.cacheDir, 'cds', `taskmanager-${archiveKey(jvm)}.jsa`);
-    if (existsSync(archive)) return { args: [`-XX:SharedArchiveFile=${archive}`], ended: () => undefined };
+    if (existsSync(archive)) return { args: [`-XX:SharedArchiveFile=${archive}`, QUIET], ended: () => undefined };
     if (this.writing) return { args: [], ended: () => undefined };
     this.writing = true;
     mkdirSync(path.dirname(archive), { recursive: true });
     const partial = `${archive}.${id}.tmp`;
     return {
-      args: [`-XX:ArchiveClassesAtExit=${partial}`],
+      args: [`-XX:ArchiveClassesAtExit=${partial}`, QUIET],
       ended: (exit) => {
         this.writing = false;
         // A JVM killed (SIGKILL) may have left half a file; one that exited wrote it whole.
