@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { CreateApplicationCommand, DeleteApplicationCommand, type KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
+import { CreateApplicationCommand, DeleteApplicationCommand, ListApplicationsCommand, type KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
 import { describeApplication, startApplication, stopApplication, type OperationOptions } from '../cli/msf';
 import { Kafka, logLevel } from 'kafkajs';
 import { GENERATOR_DEFAULTS } from '../lambdas/shared/config';
@@ -156,7 +156,9 @@ export async function catchUpRun(
   const outputTopic = (parallelism: number) => `${BENCH_TOPICS.output}-p${parallelism}`;
   await createTopics(bootstrap, [
     { name: BENCH_TOPICS.input, partitions: BENCH_TOPICS.partitions },
-    ...runs.map((parallelism) => ({ name: outputTopic(parallelism), partitions: BENCH_TOPICS.partitions })),
+    // The broker stamps each result as it appends it: a window's completion time does not depend
+    // on when the bench's own consumer got round to reading it (its group join takes seconds).
+    ...runs.map((parallelism) => ({ name: outputTopic(parallelism), partitions: BENCH_TOPICS.partitions, config: { 'message.timestamp.type': 'LogAppendTime' } })),
   ]);
 
   const windows = backlogWindows(options.backlogEvents);
@@ -220,7 +222,7 @@ async function catchUpJob(
 ): Promise<ThroughputFigures['job']> {
   const { log } = options;
   const { bootstrap, events, windows, firstWindowStart } = backlog;
-  // Window completions on the output topic: the time the last of a window's 6 results arrived.
+  // Window completions on the output topic: the broker's append time of the last of a window's 6 results.
   const completions = new Map<number, number>();
   const perWindow = new Map<number, number>();
   const consumer = new Kafka({ clientId: 'bench-output', brokers: [bootstrap], logLevel: logLevel.NOTHING }).consumer({ groupId: `bench-output-${Date.now()}` });
@@ -230,13 +232,13 @@ async function catchUpJob(
     await consumer.subscribe({ topic: outputTopic, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
-        const now = Date.now();
+        const appendedAt = Number(message.timestamp);
         const result = JSON.parse(message.value?.toString() ?? '{}') as { windowStart?: string };
         const index = Math.round((Date.parse(result.windowStart ?? '') - firstWindowStart) / WINDOW_MS);
         if (!Number.isInteger(index) || index < 0) return;
         const seen = (perWindow.get(index) ?? 0) + 1;
         perWindow.set(index, seen);
-        if (seen === PAGES && !completions.has(index)) completions.set(index, now);
+        if (seen === PAGES && !completions.has(index)) completions.set(index, appendedAt);
       },
     });
 
@@ -321,4 +323,12 @@ async function removeBenchApplication(client: KinesisAnalyticsV2Client, operatio
   await stopApplication(client, BENCH_APPLICATION, { ...operation, force: true, timeoutMs: 120_000 });
   const ready = await describeApplication(client, BENCH_APPLICATION);
   await client.send(new DeleteApplicationCommand({ ApplicationName: BENCH_APPLICATION, CreateTimestamp: ready.CreateTimestamp }));
+  // DELETING until its snapshots are gone, as on MSF: the next catch-up run creates it again
+  await pollFor(
+    async () => {
+      const listed = (await client.send(new ListApplicationsCommand({}))).ApplicationSummaries ?? [];
+      return listed.some((app) => app.ApplicationName === BENCH_APPLICATION) ? undefined : true;
+    },
+    { timeoutMs: 60_000, intervalMs: 250 },
+  );
 }

@@ -88,7 +88,7 @@ export async function startKafka(options: KafkaOptions): Promise<LocalKafka> {
 /** Creates the topics that do not exist yet, waiting for the broker to accept metadata requests. */
 export async function createTopics(
   bootstrapServers: string,
-  topics: readonly { readonly name: string; readonly partitions: number }[],
+  topics: readonly { readonly name: string; readonly partitions: number; readonly config?: Readonly<Record<string, string>> }[],
 ): Promise<void> {
   const admin = new Kafka({ clientId: 'playground-admin', brokers: [bootstrapServers], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
@@ -98,7 +98,12 @@ export async function createTopics(
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic: topic.name, numPartitions: topic.partitions, replicationFactor: 1 })),
+        topics: missing.map((topic) => ({
+          topic: topic.name,
+          numPartitions: topic.partitions,
+          replicationFactor: 1,
+          ...(topic.config ? { configEntries: Object.entries(topic.config).map(([name, value]) => ({ name, value })) } : {}),
+        })),
       });
     }
   } finally {
