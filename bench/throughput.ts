@@ -8,6 +8,7 @@ import { GENERATOR_DEFAULTS } from '../lambdas/shared/config';
 import { KafkaStreamWriter } from '../lambdas/shared/kafka-writer';
 import { WINDOW_MS, windowOf } from '../lambdas/shared/windows';
 import { FlinkRestClient } from '../local/flink/rest';
+import { operatorMetricId, SOURCE_OPERATOR_METRIC } from '../local/health';
 import { resolveClasspath } from '../local/maven';
 import type { PlaygroundDirs } from '../local/paths';
 import { createTopics } from '../local/services/kafka';
@@ -302,7 +303,8 @@ async function catchUpJob(
       // Flink REST refreshes metrics every 10 s: wait for the counter to show the whole backlog.
       await pollFor(
         async () => {
-          sourceRecordsOut = (await rest.vertexMetricSums(job.jid, source.id, ['numRecordsOut']).catch(() => ({}) as Record<string, number>)).numRecordsOut;
+          const id = (await operatorMetricId(rest, job.jid, source.id, SOURCE_OPERATOR_METRIC('numRecordsOut')).catch(() => undefined)) ?? 'numRecordsOut';
+          sourceRecordsOut = (await rest.vertexMetricSums(job.jid, source.id, [id]).catch(() => ({}) as Record<string, number>))[id];
           return sourceRecordsOut !== undefined && sourceRecordsOut >= events ? true : undefined;
         },
         { timeoutMs: 15_000, intervalMs: 1_000 },

@@ -438,33 +438,47 @@ export class RateWindow {
   }
 }
 
-/** The sink writer's metric of the job's last vertex (operator metrics use `_` for spaces), cached per vertex. */
-const writerMetricIds = new Map<string, string | null>();
+/** Operator metric ids found per vertex (operator metrics use `_` for spaces and colons). */
+const operatorMetricIds = new Map<string, string>();
 
-/** The id of the last vertex's sink-writer metric `name` (e.g. `…Sink__Writer.numRecordsIn`), if it has one. */
-async function sinkWriterMetric(rest: FlinkRestClient, jobId: string, vertexId: string, name: string): Promise<string | undefined> {
-  const key = `${jobId}/${vertexId}/${name}`;
-  if (!writerMetricIds.has(key)) {
+/**
+ * The id (without its subtask prefix) of the vertex's operator metric matching `pattern`, e.g.
+ * `Source__ClickEvent_Source.numRecordsOut` or `ClickEventStatistics_Sink__Writer.numRecordsIn`,
+ * cached per vertex; undefined until the operator's tasks run.
+ */
+export async function operatorMetricId(rest: FlinkRestClient, jobId: string, vertexId: string, pattern: RegExp): Promise<string | undefined> {
+  const key = `${jobId}/${vertexId}/${pattern.source}`;
+  if (!operatorMetricIds.has(key)) {
     const ids = (await rest.vertexMetrics(jobId, vertexId)).map((m) => m.id.replace(/^\d+\./, ''));
-    const found = ids.find((id) => id.endsWith(`Sink__Writer.${name}`));
+    const found = ids.find((id) => pattern.test(id));
     // operator metrics appear once the tasks run: remember only a found id
     if (!found) return undefined;
-    writerMetricIds.set(key, found);
+    operatorMetricIds.set(key, found);
   }
-  return writerMetricIds.get(key) ?? undefined;
+  return operatorMetricIds.get(key);
 }
 
-/** The job's throughput counters now (source numRecordsOut, sink writer numRecordsIn), or undefined. */
+/**
+ * The source operator's own metric `name` (`numRecordsOut`, `numRecordsOutPerSecond`): the records it
+ * read. The source vertex's task-level metric counts what its chain sends on, which since the
+ * pre-aggregator is a few partial counts per watermark, not the clicks.
+ */
+export const SOURCE_OPERATOR_METRIC = (name: string): RegExp => new RegExp(`^Source__[^.]+\\.${name}$`);
+
+/** The job's throughput counters now (the source operator's numRecordsOut, the sink writer's numRecordsIn), or undefined. */
 export async function readThroughputCounters(rest: FlinkRestClient, job: Pick<JobDetails, 'jid' | 'vertices'>, now: () => number = Date.now): Promise<ThroughputSample | undefined> {
   const source = job.vertices[0];
   const sink = job.vertices.at(-1);
   if (!source || !sink) return undefined;
-  const writerIn = (await sinkWriterMetric(rest, job.jid, sink.id, 'numRecordsIn').catch(() => undefined)) ?? 'numRecordsOut';
+  const [writerIn, sourceOut] = await Promise.all([
+    operatorMetricId(rest, job.jid, sink.id, /Sink__Writer\.numRecordsIn$/).catch(() => undefined).then((id) => id ?? 'numRecordsOut'),
+    operatorMetricId(rest, job.jid, source.id, SOURCE_OPERATOR_METRIC('numRecordsOut')).catch(() => undefined).then((id) => id ?? 'numRecordsOut'),
+  ]);
   const [src, out] = await Promise.all([
-    rest.vertexMetricSums(job.jid, source.id, ['numRecordsOut']).catch(() => ({}) as Record<string, number>),
+    rest.vertexMetricSums(job.jid, source.id, [sourceOut]).catch(() => ({}) as Record<string, number>),
     rest.vertexMetricSums(job.jid, sink.id, [writerIn]).catch(() => ({}) as Record<string, number>),
   ]);
-  const recordsIn = src.numRecordsOut;
+  const recordsIn = src[sourceOut];
   const recordsOut = out[writerIn];
   if (recordsIn === undefined || recordsOut === undefined) return undefined;
   return { atMs: now(), jobId: job.jid, recordsIn, recordsOut };

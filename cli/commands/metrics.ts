@@ -1,7 +1,7 @@
 import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand, type Metric, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { MSF_METRICS, MSF_NAMESPACE, REMOVED_IN_FLINK_2_2, deprecatedMsfMetrics, isMsfMetric, replacementsOf, type MsfMetricName } from '../../infra/lib/msf-metrics';
 import type { FlinkRestClient } from '../../local/flink/rest';
-import { JOB_EXPECTED, readHealth, readLocalApplication, type JobHealth } from '../../local/health';
+import { JOB_EXPECTED, operatorMetricId, readHealth, readLocalApplication, SOURCE_OPERATOR_METRIC, type JobHealth } from '../../local/health';
 import { UsageError, type Io } from '../io';
 import { intIn } from '../options';
 import { realClock, type Clock } from '../../local/poll';
@@ -168,11 +168,13 @@ async function localMetrics(rest: FlinkRestClient, names: readonly string[], opt
       const ids = (await rest.vertexMetrics(job.jid, last.id).catch(() => [])).map((m) => m.id.replace(/^\d+\./, ''));
       const writerIn = ids.find((id) => /Sink__Writer\.numRecordsInPerSecond$/.test(id)) ?? 'numRecordsOutPerSecond';
       const late = ids.find((id) => /\.numLateRecordsDropped$/.test(id)) ?? 'numLateRecordsDropped';
+      // the source operator's own rate: the source vertex's task-level rate counts what its chain sends on (partial counts)
+      const sourceOut = (await operatorMetricId(rest, job.jid, source.id, SOURCE_OPERATOR_METRIC('numRecordsOutPerSecond')).catch(() => undefined)) ?? 'numRecordsOutPerSecond';
       const [src, sink] = await Promise.all([
-        rest.vertexMetricSums(job.jid, source.id, ['numRecordsOutPerSecond']).catch(() => ({}) as Record<string, number>),
+        rest.vertexMetricSums(job.jid, source.id, [sourceOut]).catch(() => ({}) as Record<string, number>),
         rest.vertexMetricSums(job.jid, last.id, [writerIn, late]).catch(() => ({}) as Record<string, number>),
       ]);
-      if (vertexNames.includes('numRecordsInPerSecond')) values.numRecordsInPerSecond = maybeRound(src.numRecordsOutPerSecond);
+      if (vertexNames.includes('numRecordsInPerSecond')) values.numRecordsInPerSecond = maybeRound(src[sourceOut]);
       if (vertexNames.includes('numRecordsOutPerSecond')) values.numRecordsOutPerSecond = maybeRound(sink[writerIn]);
       if (names.includes('numLateRecordsDropped')) values.numLateRecordsDropped = sink[late] ?? null;
     }

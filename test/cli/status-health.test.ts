@@ -62,7 +62,13 @@ function flinkAnswer(route: string): unknown {
   }
   if (route === `/v1/jobs/${JID}/vertices/${SINK}/metrics`) return [{ id: '0.ClickEventStatistics_Sink__Writer.numRecordsInPerSecond' }, { id: '0.ClickEvent_Counter.numLateRecordsDropped' }];
   // the metric store keeps the dead TaskManager's last meters: 400/s in, 0.4/s out
-  if (route.startsWith(`/v1/jobs/${JID}/vertices/${SOURCE}/subtasks/metrics`)) return [{ id: 'numRecordsOutPerSecond', sum: 400 }];
+  if (route === `/v1/jobs/${JID}/vertices/${SOURCE}/metrics`) return [{ id: '0.numRecordsOutPerSecond' }, { id: '0.Source__ClickEvent_Source.numRecordsOutPerSecond' }];
+  // the source task's own rate is what its chain sends on (the pre-aggregator's partial counts); the source operator's is the clicks read
+  if (route.startsWith(`/v1/jobs/${JID}/vertices/${SOURCE}/subtasks/metrics`)) {
+    const names = new URL(`http://x${route}`).searchParams.get('get')?.split(',') ?? [];
+    const values: Record<string, number> = { numRecordsOutPerSecond: 30, 'Source__ClickEvent_Source.numRecordsOutPerSecond': 400 };
+    return names.filter((n) => n in values).map((id) => ({ id, sum: values[id] }));
+  }
   if (route.startsWith(`/v1/jobs/${JID}/vertices/${SINK}/subtasks/metrics`)) {
     return [
       { id: 'ClickEventStatistics_Sink__Writer.numRecordsInPerSecond', sum: 0.4 },
