@@ -269,6 +269,7 @@ async function catchUpJob(
     const startedAt = performance.now();
     await startApplication(client, BENCH_APPLICATION, { ...options.operation, restore: 'none', timeoutMs: 300_000 });
     const startSeconds = (performance.now() - startedAt) / 1000;
+    const runningAtMs = Date.now();
     log(`  RUNNING after ${startSeconds.toFixed(1)} s; waiting for the last window of the backlog`);
 
     // Windows 0 … windows-2 close; the last one has nothing after it to move the watermark.
@@ -294,6 +295,9 @@ async function catchUpJob(
     );
     const rate = rateFromWindows(completions, PAGES * EVENTS_PER_WINDOW);
     if (!rate) throw new BenchStepError('too few windows came out to compute a rate');
+    const appended = [...completions.values()];
+    const firstResultAfterSeconds = (Math.min(...appended) - runningAtMs) / 1000;
+    log(`  first whole window ${firstResultAfterSeconds.toFixed(1)} s after RUNNING, the last ${((Math.max(...appended) - runningAtMs) / 1000).toFixed(1)} s after`);
 
     let sourceRecordsOut: number | undefined;
     const job = (await rest.jobs()).find((j) => j.state === 'RUNNING');
@@ -311,7 +315,7 @@ async function catchUpJob(
       );
     }
     log(`  job at parallelism ${parallelism}: ${Math.round(rate.eventsPerSecond).toLocaleString('en-US')} events/s over ${rate.seconds.toFixed(1)} s`);
-    return { ...rate, startSeconds, sourceRecordsOut };
+    return { ...rate, startSeconds, firstResultAfterSeconds, sourceRecordsOut };
   } finally {
     await consumer.disconnect().catch(() => undefined);
     await removeBenchApplication(client, options.operation).catch((error: unknown) => log(`  could not remove ${BENCH_APPLICATION}: ${(error as Error).message}`));

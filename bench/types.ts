@@ -40,6 +40,8 @@ export interface ThroughputFigures {
     readonly seconds: number;
     /** StartApplication → RUNNING of the catch-up application. */
     readonly startSeconds: number;
+    /** RUNNING → the first whole window's last result appended to the output topic. */
+    readonly firstResultAfterSeconds?: number;
     /** The source's numRecordsOut summed over subtasks at the end (Flink REST). */
     readonly sourceRecordsOut?: number;
   };
