@@ -102,7 +102,8 @@ describe('up --backpressure', () => {
       await sleep(4_000);
     }
 
-    expect(tasks.map((task) => task.task)).toContain('Backpressure');
+    // its own task behind the keyBy, with the pre-aggregator chained to it (job/README.md)
+    expect(tasks.map((task) => task.task)).toContain('Backpressure -> ClickEvent Pre-Aggregator');
     expect(source?.backPressuredTimeMsPerSecond, JSON.stringify(tasks)).toBeGreaterThan(0);
     expect(source?.outPoolUsage, JSON.stringify(tasks)).toBeGreaterThan(0);
     const text = (await stack.play(['metrics', '--backpressure'])).stdout;
