@@ -3,6 +3,17 @@ import { accessSync, constants, existsSync, mkdirSync, realpathSync, renameSync,
 import path from 'node:path';
 import type { ProcessExit } from '../process';
 
+/** The JVM's CDS log (a warning for each of the ~1,000 classes it cannot archive, in the TaskManager's log) is off. */
+const QUIET = '-Xlog:cds=off,cds+dynamic=off';
+
+/** What an archive depends on: the java binary (found on `searchPath`), the classpath and the memory flags. */
+interface TaskManagerJvm {
+  readonly java: string;
+  readonly searchPath?: string;
+  readonly classpath: readonly string[];
+  readonly flags: readonly string[];
+}
+
 /**
  * Application class-data sharing (AppCDS, JDK 13+) for the TaskManager JVMs: the first TaskManager
  * writes the classes it loaded into an archive when it ends (`-XX:ArchiveClassesAtExit`), and every
@@ -13,12 +24,9 @@ import type { ProcessExit } from '../process';
  *
  * The archive is named after everything it depends on (the java binary, the classpath, the JVM
  * flags), so a new JDK, Flink version or memory layout writes a new one. The JVM validates an
- * archive when it maps it and runs without it (a warning in the log) if it does not match, so a
+ * archive when it maps it and runs without it if it does not match (its CDS log is off), so a
  * stale or unreadable file costs the speed-up, never the TaskManager.
  */
-/** The JVM's CDS log (a warning for each of the ~1,000 classes it cannot archive, in the TaskManager's log) is off. */
-const QUIET = '-Xlog:cds=off,cds+dynamic=off';
-
 export class TaskManagerClassArchive {
   private writing = false;
 
@@ -30,7 +38,7 @@ export class TaskManagerClassArchive {
    */
   optionsFor(
     id: string,
-    jvm: { readonly java: string; readonly searchPath?: string; readonly classpath: readonly string[]; readonly flags: readonly string[] },
+    jvm: TaskManagerJvm,
   ): { args: string[]; ended: (exit: ProcessExit) => void } {
     const archive = path.join(this.cacheDir, 'cds', `taskmanager-${archiveKey(jvm)}.jsa`);
     if (existsSync(archive)) return { args: [`-XX:SharedArchiveFile=${archive}`, QUIET], ended: () => undefined };
@@ -50,7 +58,7 @@ export class TaskManagerClassArchive {
   }
 }
 
-function archiveKey(jvm: { readonly java: string; readonly searchPath?: string; readonly classpath: readonly string[]; readonly flags: readonly string[] }): string {
+function archiveKey(jvm: TaskManagerJvm): string {
   const binary = resolveJava(jvm.java, jvm.searchPath ?? '');
   const hash = createHash('sha256');
   hash.update(binary);
