@@ -92,7 +92,8 @@ export async function startProcess(spec: ProcessSpec): Promise<RunningProcess> {
     stop: async (graceMs = 15_000) => {
       if (hasExited) return;
       signalGroup(spawned, 'SIGTERM');
-      const stopped = await Promise.race([ended.then(() => true), sleep(graceMs).then(() => false)]);
+      // unref'd: a process that ended in time leaves no timer keeping this one alive
+      const stopped = await Promise.race([ended.then(() => true), sleep(graceMs, false, { ref: false })]);
       if (!stopped) {
         signalGroup(spawned, 'SIGKILL');
         await ended;

@@ -247,9 +247,11 @@ class FinalAuditTimeout extends Error {
   }
 }
 
-async function stopSupervisor(pid: number, exited: Promise<number | null>, io: Io, code: number): Promise<number> {
+/** SIGTERMs the supervisor and waits (at most 120 s) until it has stopped the stack and exited. */
+export async function stopSupervisor(pid: number, exited: Promise<number | null>, io: Io, code: number): Promise<number> {
   process.kill(pid, 'SIGTERM');
-  const stopped = await Promise.race([exited.then(() => true), sleep(120_000).then(() => false)]);
+  // unref'd: once the supervisor has exited, the 120 s timer must not keep this process alive
+  const stopped = await Promise.race([exited.then(() => true), sleep(120_000, false, { ref: false })]);
   if (!stopped) {
     io.err(`the supervisor (pid ${pid}) did not stop within 120 s; run: npx playground down`);
     return 1;

@@ -10,10 +10,17 @@ export interface JobLaunch {
 
 /** The Flink-side work behind the control plane's operations (a fake one in unit tests). */
 export interface FlinkEngine {
-  /** Makes the cluster have `taskManagers` TaskManagers with `slotsPerTaskManager` slots each. */
-  resize(taskManagers: number, slotsPerTaskManager: number): Promise<void>;
-  /** Submits the application's job; resolves with its job id once all of its tasks run. */
-  startJob(app: ApplicationRecord, launch: JobLaunch): Promise<string>;
+  /**
+   * Makes the cluster have `taskManagers` TaskManagers with `slotsPerTaskManager` slots each.
+   * `onShrunk`: called once the TaskManagers that go have ended, before new ones start.
+   */
+  resize(taskManagers: number, slotsPerTaskManager: number, onShrunk?: () => void): Promise<void>;
+  /**
+   * Submits the application's job; resolves with its job id once all of its tasks run. `sized`: the
+   * resize that makes room for it, still under way (new TaskManagers booting); the job is submitted
+   * meanwhile, and cancelled when that resize fails.
+   */
+  startJob(app: ApplicationRecord, launch: JobLaunch, sized?: Promise<void>): Promise<string>;
   /** Takes a savepoint of a running job; resolves with its location. */
   savepoint(jobId: string): Promise<string>;
   /** Stops a job with a savepoint; resolves with the savepoint's location. */

@@ -28,11 +28,13 @@ export class ClusterEngine implements FlinkEngine {
     this.cluster = options.cluster;
   }
 
-  resize(taskManagers: number, slotsPerTaskManager: number): Promise<void> {
-    return this.cluster.resize(taskManagers, slotsPerTaskManager);
+  resize(taskManagers: number, slotsPerTaskManager: number, onShrunk?: () => void): Promise<void> {
+    return this.cluster.resize(taskManagers, slotsPerTaskManager, onShrunk);
   }
 
-  async startJob(app: ApplicationRecord, launch: JobLaunch): Promise<string> {
+  async startJob(app: ApplicationRecord, launch: JobLaunch, sized: Promise<void> = Promise.resolve()): Promise<string> {
+    // a failed resize is handled below, once the job it was for is known
+    sized.catch(() => undefined);
     const configFile = this.writeProperties(app);
     const flinkConfiguration: Record<string, string> = {};
     if (app.checkpoint.checkpointingEnabled) {
@@ -63,6 +65,13 @@ export class ClusterEngine implements FlinkEngine {
       if (error instanceof FlinkRestError && error.status === 400 && error.errors.length > 0) {
         throw new LocalStackError(`Flink refused to run the job: ${failureSummary(error.errors.join('\n'))}`, { cause: error });
       }
+      throw error;
+    }
+    // The JobManager ran the program and waits for slots while the new TaskManagers boot.
+    try {
+      await sized;
+    } catch (error) {
+      await this.cancel(jobId).catch(() => undefined);
       throw error;
     }
     await this.awaitTasksRunning(jobId);

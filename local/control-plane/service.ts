@@ -226,8 +226,7 @@ export class ControlPlaneService {
     });
     this.background(app.name, operation.id, async () => {
       try {
-        await this.resizeFor(starting);
-        const jobId = await this.startJob(starting, launch);
+        const jobId = await this.launch(starting, launch);
         this.settle(app.name, 'STARTING', {
           status: 'RUNNING',
           jobId,
@@ -390,8 +389,7 @@ export class ControlPlaneService {
       let launch: JobLaunch;
       try {
         launch = this.launchFor(current, restore.type, restore.snapshotName, current.allowNonRestoredState);
-        await this.resizeFor(current);
-        const newJob = await this.startJob(current, launch);
+        const newJob = await this.launch(current, launch);
         this.settle(
           app.name,
           'UPDATING',
@@ -550,8 +548,7 @@ export class ControlPlaneService {
       }
       try {
         if (current.jobId) await this.engine.cancel(current.jobId).catch(() => undefined);
-        await this.resizeFor(current);
-        const jobId = await this.startJob(current, launch);
+        const jobId = await this.launch(current, launch);
         this.settle(
           app.name,
           'UPDATING',
@@ -673,13 +670,20 @@ export class ControlPlaneService {
     if (change?.zip && record.code) writeCode(this.store.dir, name, record.code, change.zip);
   }
 
-  /** Submits the application's job with its version's jar (none stored: the stack's job jar). */
-  private startJob(app: ApplicationRecord, launch: JobLaunch): Promise<string> {
-    return this.engine.startJob(app, app.code ? { ...launch, jarPath: codeFile(this.store.dir, app.name, app.code) } : launch);
-  }
-
-  private async resizeFor(app: ApplicationRecord): Promise<void> {
-    await this.onCluster(() => this.engine.resize(kpus(app.parallelism), app.parallelism.parallelismPerKPU));
+  /**
+   * Sizes the cluster for the application and runs its job with its version's jar (none stored: the
+   * stack's job jar). The job is submitted once the TaskManagers that go have ended, while the new
+   * ones boot: the JobManager runs the program and waits for their slots meanwhile (a local wait
+   * of the control plane's; MSF's own ordering of the two is not visible from outside).
+   */
+  private async launch(app: ApplicationRecord, launch: JobLaunch): Promise<string> {
+    let shrunk = (): void => undefined;
+    const readyToSubmit = new Promise<void>((resolve) => {
+      shrunk = resolve;
+    });
+    const sized = this.onCluster(() => this.engine.resize(kpus(app.parallelism), app.parallelism.parallelismPerKPU, shrunk));
+    await Promise.race([readyToSubmit, sized]);
+    return this.engine.startJob(app, app.code ? { ...launch, jarPath: codeFile(this.store.dir, app.name, app.code) } : launch, sized);
   }
 
   /** With no application running or starting, the cluster gives its TaskManagers back (MSF stops billing KPUs). */
@@ -759,8 +763,7 @@ export class ControlPlaneService {
       const current = this.store.get(app.name);
       if (current?.status !== 'RUNNING' || current.jobId !== lostJobId) return;
       const checkpoint = (await this.engine.latestCheckpoint(lostJobId).catch(() => undefined)) ?? current.restoredFrom;
-      await this.resizeFor(current);
-      const jobId = await this.startJob(current, { savepointPath: checkpoint, allowNonRestoredState: current.allowNonRestoredState });
+      const jobId = await this.launch(current, { savepointPath: checkpoint, allowNonRestoredState: current.allowNonRestoredState });
       const from = checkpoint ? `from ${checkpoint}` : 'without state (it had no checkpoint)';
       const latest = this.store.get(app.name);
       if (latest?.status === 'RUNNING' && latest.jobId === lostJobId) {

@@ -109,9 +109,11 @@ export interface FlinkCluster {
    * Makes the cluster have exactly `count` live TaskManagers with `slots` slots each: dead ones are
    * forgotten, TaskManagers with another slot count are replaced, then TaskManagers are added or
    * stopped (newest first). Resolves once the JobManager has registered them all. From then on a
-   * TaskManager that ends by itself is replaced, so the cluster keeps `count`.
+   * TaskManager that ends by itself is replaced, so the cluster keeps `count`. `onShrunk` is called
+   * once the TaskManagers that go have ended, before new ones start: from then on the cluster
+   * offers no slot that is about to disappear.
    */
-  resize(count: number, slots?: number): Promise<void>;
+  resize(count: number, slots?: number, onShrunk?: () => void): Promise<void>;
   /** Called after the JobManager ended by itself and was started again (it knows no job then). */
   onJobManagerRestart(listener: () => void): void;
   /** Stops every TaskManager and the JobManager, and forgets the cluster. */
@@ -311,7 +313,7 @@ class LocalFlinkCluster implements FlinkCluster {
     });
   }
 
-  resize(count: number, slots?: number): Promise<void> {
+  resize(count: number, slots?: number, onShrunk?: () => void): Promise<void> {
     if (!Number.isInteger(count) || count < 0) throw new LocalStackError(`cannot resize the Flink cluster to ${count} TaskManagers`);
     return this.serialized(async () => {
       const wanted = slots ?? this.defaultSlots;
@@ -321,6 +323,7 @@ class LocalFlinkCluster implements FlinkCluster {
       for (const tm of this.record.taskManagers.filter((t) => t.slots !== wanted)) await this.endTaskManager(tm.id, false);
       const live = [...this.record.taskManagers];
       for (const tm of live.slice(count).reverse()) await this.endTaskManager(tm.id, false);
+      onShrunk?.();
       const missing = Math.max(0, count - live.length);
       const started = await Promise.allSettled(Array.from({ length: missing }, () => this.startTaskManager(wanted)));
       const failure = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');

@@ -36,15 +36,17 @@ export class FakeEngine implements FlinkEngine {
     this.gate = FakeEngine.closedGate();
   }
 
-  async resize(taskManagers: number, slots: number): Promise<void> {
+  async resize(taskManagers: number, slots: number, onShrunk?: () => void): Promise<void> {
     this.resizes.push([taskManagers, slots]);
+    onShrunk?.();
     await this.gate.promise;
   }
 
-  async startJob(app: ApplicationRecord, launch: JobLaunch): Promise<string> {
+  async startJob(app: ApplicationRecord, launch: JobLaunch, sized: Promise<void> = Promise.resolve()): Promise<string> {
     this.calls.push(`start ${app.name}`);
     this.launches.push(launch);
     await this.gate.promise;
+    await sized;
     if (this.failStarts) throw new Error('the job could not be submitted');
     const id = `job-${++this.jobs}`;
     this.jobStates.set(id, 'RUNNING');
