@@ -6,19 +6,12 @@ import { ClusterEngine } from '../../local/control-plane/flink-engine';
 import type { ApplicationRecord } from '../../local/control-plane/model';
 import type { FlinkCluster } from '../../local/flink/cluster';
 import type { JobDetails } from '../../local/flink/rest';
+import { jobDetails } from './flink-job-fixture';
 
 const JID = '7bf02b3d96df67cbdbea705d467a4021';
 
 function job(state: JobDetails['state'], running: boolean): JobDetails {
-  const tasks: Record<string, number> = running ? { RUNNING: 1 } : { CREATED: 1 };
-  return {
-    jid: JID,
-    name: 'Click Event Count',
-    state,
-    'start-time': 0,
-    'end-time': -1,
-    vertices: [{ id: 'v0', name: 'vertex 0', parallelism: 1, status: running ? 'RUNNING' : 'CREATED', tasks }],
-  };
+  return jobDetails(JID, state, [running ? { RUNNING: 1 } : { CREATED: 1 }]);
 }
 
 const app = {

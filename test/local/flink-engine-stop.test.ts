@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ClusterEngine } from '../../local/control-plane/flink-engine';
 import type { FlinkCluster } from '../../local/flink/cluster';
 import type { JobDetails, SavepointResult, TaskManagerInfo } from '../../local/flink/rest';
+import { jobDetails } from './flink-job-fixture';
 
 // the engine polls with node:timers/promises; here a sleep moves the (fake) clock instead of waiting
 vi.mock('node:timers/promises', () => ({
@@ -13,14 +14,7 @@ vi.mock('node:timers/promises', () => ({
 const JID = 'f968b86eedd5efa99eb1310d73e197ea';
 
 function job(state: JobDetails['state'], tasks: Record<string, number>[]): JobDetails {
-  return {
-    jid: JID,
-    name: 'Click Event Count',
-    state,
-    'start-time': 0,
-    'end-time': -1,
-    vertices: tasks.map((t, i) => ({ id: `v${i}`, name: `vertex ${i}`, parallelism: Object.values(t).reduce((a, b) => a + b, 0), status: 'RUNNING', tasks: t })),
-  };
+  return jobDetails(JID, state, tasks);
 }
 
 /** A cluster whose REST answers come from the test: `jobs` in turn (the last one repeats). */
