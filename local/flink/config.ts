@@ -123,8 +123,8 @@ export function flinkConfiguration(config: FlinkClusterConfig): Record<string, s
     'metrics.fetcher.update-interval': '2000',
     // The REST API caches each job's execution graph for this long (default 3 s), so a job's and its
     // tasks' states were up to 3 s old: every wait of the control plane (all tasks running, the job
-    // ended after a stop) and the health judgement waited that out. MSF's control plane sees its
-    // JobManager directly; half a second keeps the Web UI's refresh cheap for a one-job cluster.
+    // ended after a stop) and the health judgement waited that out. It is a cache of the REST API,
+    // not a setting of the job; half a second keeps the Web UI's refresh cheap for a one-job cluster.
     'web.refresh-interval': '500',
     'env.java.opts.all': flinkJava17Options.join(' '),
     'classloader.check-leaked-classloader': 'false',
