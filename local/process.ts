@@ -15,6 +15,8 @@ export interface ProcessSpec {
   readonly env?: NodeJS.ProcessEnv;
   /** Variables set on top of `env` (or of the parent's environment). */
   readonly extraEnv?: Readonly<Record<string, string>>;
+  /** Folders put first on the process's `LD_LIBRARY_PATH` (native libraries it loads by name). */
+  readonly libraryDirs?: readonly string[];
   readonly cwd?: string;
   /** stdout and stderr are appended here. */
   readonly logFile: string;
@@ -22,6 +24,14 @@ export interface ProcessSpec {
   readonly ready?: () => Promise<boolean>;
   /** @default 120000 */
   readonly readyTimeoutMs?: number;
+}
+
+/** The environment `spec` runs in: `env` (or the parent's), `extraEnv` on top, `libraryDirs` first on the library path. */
+export function processEnv(spec: Pick<ProcessSpec, 'env' | 'extraEnv' | 'libraryDirs'>): NodeJS.ProcessEnv | undefined {
+  if (!spec.extraEnv && !spec.libraryDirs?.length) return spec.env;
+  const env: NodeJS.ProcessEnv = { ...(spec.env ?? process.env), ...spec.extraEnv };
+  if (spec.libraryDirs?.length) env.LD_LIBRARY_PATH = [...spec.libraryDirs, ...(env.LD_LIBRARY_PATH ? [env.LD_LIBRARY_PATH] : [])].join(path.delimiter);
+  return env;
 }
 
 /** How a process ended: its exit code, or the signal that ended it. */
@@ -60,7 +70,7 @@ export async function startProcess(spec: ProcessSpec): Promise<RunningProcess> {
   try {
     child = spawn(spec.command, [...spec.args], {
       cwd: spec.cwd,
-      env: spec.extraEnv ? { ...(spec.env ?? process.env), ...spec.extraEnv } : spec.env,
+      env: processEnv(spec),
       stdio: ['ignore', fd, fd],
       detached: true,
     });

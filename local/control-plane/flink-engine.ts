@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LocalStackError } from '../errors';
 import type { FlinkCluster } from '../flink/cluster';
-import { countTasks, FlinkRestError, terminalJobStates, type FlinkJobState } from '../flink/rest';
+import { REST_GRAPH_CACHE_MS } from '../flink/config';
+import { countTasks, FlinkRestError, SAVEPOINT_POLL_MS, terminalJobStates, type FlinkJobState } from '../flink/rest';
 import { poll } from '../poll';
 import type { FlinkEngine, JobLaunch } from './engine';
 import type { ApplicationRecord } from './model';
@@ -112,7 +113,7 @@ export class ClusterEngine implements FlinkEngine {
       },
       {
         timeoutMs: TIMEOUT_MS,
-        intervalMs: 500,
+        intervalMs: SAVEPOINT_POLL_MS,
         timeout: () =>
           new LocalStackError(`stop-with-savepoint of Flink job ${jobId} did not complete within ${TIMEOUT_MS / 1000} s; stop without a snapshot with: playground stop --force`),
       },
@@ -234,7 +235,7 @@ export class ClusterEngine implements FlinkEngine {
       },
       {
         timeoutMs: this.options.startTimeoutMs ?? 300_000,
-        intervalMs: 500,
+        intervalMs: REST_GRAPH_CACHE_MS,
         timeout: (state) => new LocalStackError(`Flink job ${jobId} did not get all its tasks running (job ${state}); is a TaskManager missing?`),
       },
     );
@@ -248,7 +249,7 @@ export class ClusterEngine implements FlinkEngine {
       },
       {
         timeoutMs,
-        intervalMs: 250,
+        intervalMs: SAVEPOINT_POLL_MS,
         timeout: (state) => new LocalStackError(`Flink job ${jobId} did not end within ${timeoutMs / 1000} s (${state})`),
       },
     );

@@ -72,7 +72,7 @@ function archiveKey(jvm: TaskManagerJvm): string {
 }
 
 /** The java binary's real path (a `java` on the search path resolved through its links), or the name as given. */
-function resolveJava(java: string, searchPath: string): string {
+export function resolveJava(java: string, searchPath: string): string {
   const candidates = java.includes(path.sep) ? [java] : searchPath.split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, java));
   for (const candidate of candidates) {
     try {

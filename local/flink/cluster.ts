@@ -12,7 +12,8 @@ import { assertPortFree, freePort } from '../ports';
 import { httpOk, isAlive, signalGroup, startProcess, type ProcessExit, type RunningProcess } from '../process';
 import { describeExit, RestartBackoff } from '../supervisor';
 import { TaskManagerClassArchive } from './cds';
-import { flinkJava17Options, writeFlinkConfigDir, type FlinkClusterConfig } from './config';
+import { flinkJava17Options, taskManagerJitOptions, taskManagerSlotArgs, writeFlinkConfigDir, type FlinkClusterConfig } from './config';
+import { rocksDbLibraryDir } from './rocksdb-native';
 import { FlinkRestClient } from './rest';
 
 const run = promisify(execFile);
@@ -175,12 +176,13 @@ export async function startFlinkCluster(options: FlinkClusterOptions): Promise<F
   };
   writeFlinkConfigDir(configDir, config);
   mkdirSync(dirs.logs, { recursive: true });
-  const javaOptions: JavaOptions = { java, classpath, configDir, logsDir: dirs.logs, env: options.env };
+  const rocksDbDir = await rocksDbLibraryDir({ cacheDir: dirs.cache, classpath, java, searchPath: options.env?.PATH });
+  const javaOptions: JavaOptions = { java, classpath, configDir, logsDir: dirs.logs, env: options.env, rocksDbDir };
   const readyTimeoutMs = options.readyTimeoutMs ?? 180_000;
 
   const [jmParams, tmParams] = await Promise.all([
     bashJavaUtils(javaOptions, 'GET_JM_RESOURCE_PARAMS', []),
-    bashJavaUtils(javaOptions, 'GET_TM_RESOURCE_PARAMS', slotArgs(config.slotsPerTaskManager)),
+    bashJavaUtils(javaOptions, 'GET_TM_RESOURCE_PARAMS', taskManagerSlotArgs(config.slotsPerTaskManager)),
   ]);
   const restUrl = `http://localhost:${restPort}`;
   const rest = new FlinkRestClient(restUrl);
@@ -230,6 +232,8 @@ interface JavaOptions {
   readonly logsDir: string;
   /** @default the supervisor's own environment */
   readonly env?: NodeJS.ProcessEnv;
+  /** RocksDB's JNI library, extracted once (./rocksdb-native.ts), for the TaskManagers' library path. */
+  readonly rocksDbDir?: string;
 }
 
 class LocalFlinkCluster implements FlinkCluster {
@@ -351,10 +355,10 @@ class LocalFlinkCluster implements FlinkCluster {
     const id = `taskmanager-${number}`;
     let params = this.record.taskManagerJvm[String(slots)];
     if (!params) {
-      params = await bashJavaUtils(this.javaOptions, 'GET_TM_RESOURCE_PARAMS', slotArgs(slots));
+      params = await bashJavaUtils(this.javaOptions, 'GET_TM_RESOURCE_PARAMS', taskManagerSlotArgs(slots));
       this.update({ taskManagerJvm: { ...this.record.taskManagerJvm, [String(slots)]: params } });
     }
-    const dynamic = [...params.dynamic, '-D', `taskmanager.resource-id=${id}`, ...slotArgs(slots)];
+    const dynamic = [...params.dynamic, '-D', `taskmanager.resource-id=${id}`, ...taskManagerSlotArgs(slots)];
     const cds = this.classArchive.optionsFor(id, {
       java: this.javaOptions.java,
       searchPath: this.javaOptions.env?.PATH,
@@ -366,9 +370,19 @@ class LocalFlinkCluster implements FlinkCluster {
       process = await startProcess({
         name: id,
         command: this.javaOptions.java,
-        args: [...params.jvm, ...cds.args, ...javaProcessArgs(this.javaOptions, id), taskManagerMain, '--configDir', this.javaOptions.configDir, ...dynamic],
+        args: [
+          ...params.jvm,
+          ...cds.args,
+          ...taskManagerJitOptions,
+          ...javaProcessArgs(this.javaOptions, id),
+          taskManagerMain,
+          '--configDir',
+          this.javaOptions.configDir,
+          ...dynamic,
+        ],
         cwd: path.dirname(this.javaOptions.configDir),
         env: this.javaOptions.env,
+        libraryDirs: this.javaOptions.rocksDbDir ? [this.javaOptions.rocksDbDir] : undefined,
         logFile: path.join(this.javaOptions.logsDir, `${id}.log`),
         ready: async () => (await this.rest.taskManagers()).some((tm) => tm.id === id),
         readyTimeoutMs: this.readyTimeoutMs,
@@ -526,10 +540,6 @@ class LocalFlinkCluster implements FlinkCluster {
     writeFileSync(partial, `${JSON.stringify(this.record, null, 2)}\n`);
     renameSync(partial, file);
   }
-}
-
-function slotArgs(slots: number): string[] {
-  return ['-D', `taskmanager.numberOfTaskSlots=${slots}`];
 }
 
 function javaProcessArgs(options: JavaOptions, name: string): string[] {

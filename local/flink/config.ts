@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { MAX_PARALLELISM_PER_KPU } from '../../infra/lib/msf-limits';
+import { DEFAULT_MAX_KPUS_LOCAL } from '../names';
 
 /** Everything that shapes the local Flink session cluster's `config.yaml`. */
 export interface FlinkClusterConfig {
@@ -50,6 +52,15 @@ export const MSF_RESTART_STRATEGY = {
   jitterFactor: 0.1,
 } as const;
 
+/**
+ * How long the REST API caches a job's execution graph (`web.refresh-interval`, default 3 s): a
+ * job's and its tasks' states are up to this old, so every wait of the control plane (all tasks
+ * running, the job ended after a stop) and the health judgement see a change this much later, and
+ * poll no more often than this. It is a cache of the REST API, not a setting of the job; rebuilding
+ * the graph of a one-job cluster five times a second costs the JobManager next to nothing.
+ */
+export const REST_GRAPH_CACHE_MS = 200;
+
 /** JVM options that Flink's own `config.yaml` sets for Java 17 (`env.java.opts.all`). */
 export const flinkJava17Options: readonly string[] = [
   '--add-exports=java.base/sun.net.util=ALL-UNNAMED',
@@ -72,6 +83,67 @@ export const flinkJava17Options: readonly string[] = [
   '--add-opens=java.base/java.util.concurrent=ALL-UNNAMED',
   '--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED',
   '--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED',
+];
+
+/** Bytes of one network buffer (`taskmanager.memory.segment-size`, Flink's default). */
+const NETWORK_BUFFER_BYTES = 32 * 1024;
+
+/**
+ * The network buffers one slot of ClickCountJob needs at parallelism `parallelism`: a slot runs one
+ * source and one window subtask, and the keyBy between them is all-to-all. The window's input gate
+ * takes 2 exclusive buffers per channel and 8 floating ones (`buffers-per-channel`,
+ * `floating-buffers-per-gate`: 2P + 8); the source's output at least one buffer per subpartition
+ * and one more (P + 1).
+ */
+export function networkBuffersPerSlot(parallelism: number): number {
+  return 2 * parallelism + 8 + (parallelism + 1);
+}
+
+/**
+ * Network memory per TaskManager, in MiB: what its slots need at the largest parallelism this
+ * machine allows (DEFAULT_MAX_KPUS_LOCAL × MAX_PARALLELISM_PER_KPU = 64; 201 buffers a slot),
+ * rounded up to whole MiB, and never less than 16 MiB.
+ *
+ * Flink's default is a tenth of the TaskManager's Flink memory — 83 MiB, 2,662 buffers at our
+ * 1280m — which a TaskManager allocates one direct buffer at a time as it starts: about 0.3 s of a
+ * 2-second start on a 2-core machine, on the path of every start, scale and recovery. Fewer buffers
+ * in flight change no result, only how soon backpressure reaches the source.
+ */
+export function networkMemoryMiB(slots: number): number {
+  const maxParallelism = DEFAULT_MAX_KPUS_LOCAL * MAX_PARALLELISM_PER_KPU;
+  const bytes = slots * networkBuffersPerSlot(maxParallelism) * NETWORK_BUFFER_BYTES;
+  return Math.max(16, Math.ceil(bytes / (1024 * 1024)));
+}
+
+/**
+ * What a TaskManager with `slots` slots is started with (and what BashJavaUtils derives its JVM
+ * memory flags from): its slot count and its network memory.
+ */
+export function taskManagerSlotArgs(slots: number): string[] {
+  const network = `${networkMemoryMiB(slots)}m`;
+  return [
+    '-D', `taskmanager.numberOfTaskSlots=${slots}`,
+    '-D', `taskmanager.memory.network.min=${network}`,
+    '-D', `taskmanager.memory.network.max=${network}`,
+  ];
+}
+
+/**
+ * JIT thresholds of the TaskManager JVMs: C2 (tier 4) compiles a method after twenty times as many
+ * calls and loop iterations as by default (C1 is unchanged). A TaskManager spends most of its start
+ * compiling: on a 2-core machine C1 and C2 took 2.7 s of CPU (`-XX:+CITime`) in a start of about
+ * 2.6 s, 1.6 s of it C2 compiling code that runs only while the process starts (configuration
+ * parsing, RPC set-up) and competes for the same two cores with the start itself. The job's hot
+ * paths run hundreds of thousands of times a second and still reach C2 within a second, so the
+ * steady rate is the JVM's usual one (the catch-up figure in docs/benchmarks.md is measured with
+ * these options). Measured with `npm run bench` (docs/benchmarks.md): the first result after a
+ * replacement TaskManager starts came 4.6 s after it without these options, 3.4 s with them.
+ */
+export const taskManagerJitOptions: readonly string[] = [
+  '-XX:Tier4InvocationThreshold=100000',
+  '-XX:Tier4MinInvocationThreshold=12000',
+  '-XX:Tier4CompileThreshold=300000',
+  '-XX:Tier4BackEdgeThreshold=800000',
 ];
 
 /** The flat `key: value` pairs of the cluster's configuration (Flink 2.x accepts flat keys in config.yaml). */
@@ -121,11 +193,8 @@ export function flinkConfiguration(config: FlinkClusterConfig): Record<string, s
     // The REST API's metrics are at most 2 s old (default 10 s): the live view's rates and the
     // health checks read them.
     'metrics.fetcher.update-interval': '2000',
-    // The REST API caches each job's execution graph for this long (default 3 s), so a job's and its
-    // tasks' states were up to 3 s old: every wait of the control plane (all tasks running, the job
-    // ended after a stop) and the health judgement waited that out. It is a cache of the REST API,
-    // not a setting of the job; half a second keeps the Web UI's refresh cheap for a one-job cluster.
-    'web.refresh-interval': '500',
+    // See REST_GRAPH_CACHE_MS.
+    'web.refresh-interval': String(REST_GRAPH_CACHE_MS),
     'env.java.opts.all': flinkJava17Options.join(' '),
     'classloader.check-leaked-classloader': 'false',
   };

@@ -30,6 +30,13 @@ export type FlinkJobState =
   | 'SUSPENDED'
   | 'RECONCILING';
 
+/**
+ * How often a wait polls a savepoint's status and a job's end: a savepoint of this job's small state
+ * takes tenths of a second, and the status (an operation's result, not the cached execution graph)
+ * is a local call.
+ */
+export const SAVEPOINT_POLL_MS = 100;
+
 export const terminalJobStates: ReadonlySet<FlinkJobState> = new Set(['FAILED', 'CANCELED', 'FINISHED', 'SUSPENDED']);
 
 export interface JobOverview {
@@ -297,7 +304,8 @@ export class FlinkRestClient {
           const result = await this.savepointStatus(jobId, triggerId);
           return result ? { done: true, value: result } : { done: false, state: 'IN_PROGRESS' };
         },
-        { timeoutMs, intervalMs: 500, timeout: () => timedOut },
+        // a savepoint's status is not cached (REST_GRAPH_CACHE_MS is the job's): a local look is cheap
+        { timeoutMs, intervalMs: SAVEPOINT_POLL_MS, timeout: () => timedOut },
       );
       return value;
     } catch (error) {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { flinkConfiguration, MSF_RESTART_STRATEGY, renderConfigYaml } from '../../local/flink/config';
+import { MAX_PARALLELISM_PER_KPU } from '../../infra/lib/msf-limits';
+import {
+  flinkConfiguration,
+  MSF_RESTART_STRATEGY,
+  networkBuffersPerSlot,
+  networkMemoryMiB,
+  renderConfigYaml,
+  taskManagerSlotArgs,
+} from '../../local/flink/config';
+import { DEFAULT_MAX_KPUS_LOCAL } from '../../local/names';
 
 const config = {
   restPort: 8081,
@@ -56,5 +65,24 @@ describe('the local Flink configuration', () => {
     expect(renderConfigYaml({ 'rest.port': '8081', 'env.java.opts.all': '--add-opens=a b' })).toContain(
       'rest.port: "8081"\nenv.java.opts.all: "--add-opens=a b"\n',
     );
+  });
+
+  it('gives each TaskManager the network buffers its slots need at the largest local parallelism, less than Flink\'s default 83 MiB', () => {
+    const largest = DEFAULT_MAX_KPUS_LOCAL * MAX_PARALLELISM_PER_KPU;
+    for (const slots of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const buffers = (networkMemoryMiB(slots) * 1024 * 1024) / (32 * 1024);
+      expect(buffers).toBeGreaterThanOrEqual(slots * networkBuffersPerSlot(largest));
+      expect(networkMemoryMiB(slots)).toBeLessThan(83);
+    }
+    expect(networkMemoryMiB(1)).toBe(16);
+    expect(networkBuffersPerSlot(64)).toBe(201);
+  });
+
+  it('starts a TaskManager with its slot count and a fixed network memory (min = max)', () => {
+    expect(taskManagerSlotArgs(4)).toEqual([
+      '-D', 'taskmanager.numberOfTaskSlots=4',
+      '-D', `taskmanager.memory.network.min=${networkMemoryMiB(4)}m`,
+      '-D', `taskmanager.memory.network.max=${networkMemoryMiB(4)}m`,
+    ]);
   });
 });
