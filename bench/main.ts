@@ -6,7 +6,7 @@
  * at the end, on failure and on Ctrl-C. `--target aws` reads the same figures, where they exist, of
  * a deployed playground (bench/aws.ts).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../local/paths';
 import { UsageError } from '../cli/io';
@@ -61,7 +61,7 @@ async function main(): Promise<number> {
   );
   try {
     const result = await runBench(options, { log, register: (stack) => stacks.add(stack) });
-    write(options.outDir, resultPaths(options.outDir, result.date, result.mode, result.only), formatJson(result), formatSummary(result));
+    write(options.outDir, unusedResultPaths(options.outDir, result), formatJson(result), formatSummary(result));
     const baseline = committedResult(result.mode);
     if (baseline) {
       const b = baseline.result;
@@ -101,8 +101,18 @@ async function benchAws(options: AwsBenchOptions, log: (line: string) => void): 
     }
     throw error;
   }
-  write(options.outDir, resultPaths(options.outDir, result.date, 'aws'), formatJson(result), formatAwsSummary(result));
+  write(options.outDir, unusedResultPaths(options.outDir, { ...result, mode: 'aws' }), formatJson(result), formatAwsSummary(result));
   return result.errors.length > 0 ? 1 : 0;
+}
+
+/** The run's files; when a run of the same kind on the same date wrote them, names with the start time (UTC HHMM). */
+function unusedResultPaths(
+  outDir: string,
+  result: { readonly date: string; readonly startedAt: string; readonly mode: 'quick' | 'full' | 'aws'; readonly only?: readonly string[] },
+): { json: string; markdown: string } {
+  const plain = resultPaths(outDir, result.date, result.mode, result.only);
+  if (!existsSync(plain.json)) return plain;
+  return resultPaths(outDir, result.date, result.mode, result.only, result.startedAt.slice(11, 16).replace(':', ''));
 }
 
 function write(outDir: string, files: { json: string; markdown: string }, json: string, summary: string): void {

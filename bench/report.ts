@@ -6,17 +6,21 @@ import type { AwsBenchResult, BenchResult, LatencyFigures } from './types';
  * `bench/results/2026-11-22.json` and `.md` for a full run on that (UTC) date; a quick run writes
  * `2026-11-22-quick.json` and `.md`, so a CI smoke run never overwrites a full run's figures, and a
  * run against AWS `2026-11-22-aws.json` and `.md`. A `--only` run adds its parts
- * (`2026-11-22-only-throughput.json`): it is never taken for a full run.
+ * (`2026-11-22-only-throughput.json`): it is never taken for a full run. A second run of the same
+ * kind on the same date carries its start time (`2026-11-22T1725.json`), so it does not overwrite
+ * the first; file names still sort by time.
  */
 export function resultPaths(
   outDir: string,
   date: string,
   mode: 'quick' | 'full' | 'aws',
   only?: readonly string[],
+  time?: string,
 ): { readonly json: string; readonly markdown: string } {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) throw new RangeError(`not a YYYY-MM-DD date: '${date}'`);
+  if (time !== undefined && !/^([01]\d|2[0-3])[0-5]\d$/.test(time)) throw new RangeError(`not an HHMM time: '${time}'`);
   const suffix = `${mode === 'full' ? '' : `-${mode}`}${only && only.length > 0 ? `-only-${only.join('-')}` : ''}`;
-  const base = path.join(outDir, `${date}${suffix}`);
+  const base = path.join(outDir, `${date}${time === undefined ? '' : `T${time}`}${suffix}`);
   return { json: `${base}.json`, markdown: `${base}.md` };
 }
 
@@ -292,6 +296,6 @@ export function formatComparison(beforeLabel: string, rows: readonly FigureCompa
  * runs compare with full runs, quick with quick; `--only` and AWS runs are never the baseline.
  */
 export function newestResultFile(names: readonly string[], mode: 'quick' | 'full'): string | undefined {
-  const pattern = mode === 'full' ? /^\d{4}-\d{2}-\d{2}\.json$/ : /^\d{4}-\d{2}-\d{2}-quick\.json$/;
+  const pattern = mode === 'full' ? /^\d{4}-\d{2}-\d{2}(T\d{4})?\.json$/ : /^\d{4}-\d{2}-\d{2}(T\d{4})?-quick\.json$/;
   return names.map((name) => path.basename(name)).filter((name) => pattern.test(name)).sort().at(-1);
 }

@@ -75,6 +75,9 @@ describe('resultPaths', () => {
   });
 
   it('rejects anything but a calendar date', () => {
+    expect(resultPaths('/r', '2026-11-22', 'full', undefined, '1725').json).toBe(path.join('/r', '2026-11-22T1725.json'));
+    expect(resultPaths('/r', '2026-11-22', 'quick', ['latency'], '0905').json).toBe(path.join('/r', '2026-11-22T0905-quick-only-latency.json'));
+    expect(() => resultPaths('/r', '2026-11-22', 'full', undefined, '2460')).toThrow(RangeError);
     expect(() => resultPaths('/r', '22-11-2026', 'full')).toThrow(RangeError);
     expect(() => resultPaths('/r', '2026-13-45', 'full')).toThrow(RangeError);
   });
@@ -131,6 +134,9 @@ describe('comparison with the newest committed run', () => {
     expect(newestResultFile(names.map((n) => `bench/results/${n}`), 'full')).toBe('2026-11-24.json');
     expect(newestResultFile(names, 'quick')).toBe('2026-11-25-quick.json');
     expect(newestResultFile(['2026-11-23.md'], 'full')).toBeUndefined();
+    // a second run of a day carries its start time and is the newer one
+    expect(newestResultFile(['2026-11-24.json', '2026-11-24T1725.json', '2026-11-23T2359.json'], 'full')).toBe('2026-11-24T1725.json');
+    expect(newestResultFile(['2026-11-24-quick.json', '2026-11-24T0930-quick.json'], 'quick')).toBe('2026-11-24T0930-quick.json');
   });
 
   it('puts each figure measured now beside the earlier one with now / before', () => {
