@@ -136,8 +136,8 @@ export function taskManagerSlotArgs(slots: number): string[] {
  * parsing, RPC set-up) and competes for the same two cores with the start itself. The job's hot
  * paths run hundreds of thousands of times a second and still reach C2 within a second, so the
  * steady rate is the JVM's usual one (the catch-up figure in docs/benchmarks.md is measured with
- * these options). Measured with `npm run bench` (docs/benchmarks.md): the first result after a
- * replacement TaskManager starts came 4.6 s after it without these options, 3.4 s with them.
+ * these options). Five TaskManager kills each (docs/benchmarks.md): the first result after the
+ * replacement started came 4.6 s after it without these options, 3.4 s with them.
  */
 export const taskManagerJitOptions: readonly string[] = [
   '-XX:Tier4InvocationThreshold=100000',
